@@ -1,0 +1,66 @@
+using EvalLoop.Cli.Hosting;
+using EvalLoop.Cli.Output;
+using EvalLoop.Core.Running;
+using Spectre.Console;
+
+namespace EvalLoop.Cli.Commands;
+
+/// <summary>
+/// <c>evalloop quickstart</c>: runs the sample BANKING77 experiment on the built-in offline model and shows where
+/// everything went. The first command a newcomer runs; no API key, no download.
+/// </summary>
+public sealed class QuickstartCommand : EvalLoopCommand<WorkspaceSettings>
+{
+    public const string SampleExperiment = "experiments/banking77-intents.yaml";
+
+    /// <summary>Set by the <c>./evalloop</c> script to the repository root, the sample workspace.</summary>
+    public const string HomeVariable = "EVALLOOP_HOME";
+
+    protected override async Task<int> RunAsync(WorkspaceSettings settings, CancellationToken cancellationToken)
+    {
+        var workspace = settings.Workspace ?? FindSampleWorkspace()
+            ?? throw new UsageException($"no {SampleExperiment} here; run quickstart from the EvalLoop repository (or pass --workspace DIR)");
+        using var services = EvalLoopServices.Create(new WorkspaceSettings { Workspace = workspace, Database = settings.Database });
+
+        Out.Write(new Rule("[bold]EvalLoop quickstart[/]").LeftJustified());
+        Out.MarkupLine("Running the sample experiment [bold]banking77-intents[/]: route real BANKING77 customer messages to one of 77 intents.");
+        Out.MarkupLine("[grey]Model: the built-in [bold]offline[/] model, a nearest-neighbour in-context learner (not an LLM): it answers with the allowed label or few-shot example most similar to the input. Real work uses a real provider (openai, azure-openai, Ollama...).[/]");
+        Out.WriteLine();
+
+        var experiment = await services.Experiments.LoadAsync(Path.Combine(services.Layout.Root, SampleExperiment), cancellationToken);
+        Out.MarkupLine($"[grey]1/2[/] snapshotting dataset [bold]{Markup.Escape(experiment.Dataset)}[/]...");
+        var dataset = await services.Snapshots.SnapshotAsync(experiment.Dataset, cancellationToken);
+        Out.MarkupLine($"    {dataset.CaseCount} cases, version {dataset.Version[..12]} ({Markup.Escape(string.Join(", ", dataset.SplitCounts.Select(kv => $"{kv.Key}={kv.Value}")))})");
+        Out.MarkupLine($"[grey]2/2[/] running {Markup.Escape(experiment.Name)} on split [bold]{Markup.Escape(experiment.Split ?? "all")}[/] with concurrency {experiment.Concurrency}...");
+        var outcome = await RunProgressDisplay.RunAsync(Out, experiment.Name, p => services.Runner.StartAsync(experiment, dataset, new RunOptions(), p, cancellationToken));
+
+        Out.WriteLine();
+        RunSummaryView.Write(Out, outcome.Run, outcome.Summary, outcome.Evaluation);
+        Out.WriteLine();
+        Out.MarkupLine($"[bold]Outputs[/]: every case, output and score is in {Markup.Escape(services.Layout.DatabasePath)} (run {Markup.Escape(outcome.Run.Id)}).");
+        Out.MarkupLine($"  evalloop runs show {Markup.Escape(outcome.Run.Id)} --failed     [grey]# the failing cases[/]");
+        Out.MarkupLine($"  evalloop runs show {Markup.Escape(outcome.Run.Id)} --json       [grey]# the figures, for scripts and CI[/]");
+        Out.MarkupLine($"  evalloop run {SampleExperiment} --rerun-failed {Markup.Escape(outcome.Run.Id)}");
+        if (!outcome.Evaluation.TargetsMet)
+        {
+            Out.MarkupLine("[yellow]The target is missed[/]: a label list alone is a weak prompt for this model. That gap is what the EvalLoop loop exists to close.");
+        }
+
+        // The quickstart demonstrates the loop; a missed target is its starting point, not a failure of the command.
+        return outcome.Interrupted ? ExitCodes.Interrupted
+            : outcome.Run.Status == Core.Runs.RunStatus.Failed ? ExitCodes.RuntimeError
+            : ExitCodes.Success;
+    }
+
+    private static string? FindSampleWorkspace()
+    {
+        var current = Directory.GetCurrentDirectory();
+        if (File.Exists(Path.Combine(current, SampleExperiment)))
+        {
+            return current;
+        }
+
+        var home = Environment.GetEnvironmentVariable(HomeVariable);
+        return home is not null && File.Exists(Path.Combine(home, SampleExperiment)) ? home : null;
+    }
+}

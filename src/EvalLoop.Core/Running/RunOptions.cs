@@ -1,0 +1,17 @@
+namespace EvalLoop.Core.Running;
+
+/// <summary>Per-invocation knobs of the runner.</summary>
+public sealed record RunOptions
+{
+    /// <summary>Read and write the response cache (<c>--no-cache</c> turns it off).</summary>
+    public bool UseCache { get; init; } = true;
+
+    /// <summary>Results per transaction, at most.</summary>
+    public int BatchSize { get; init; } = 128;
+
+    /// <summary>How long a finished result may wait in memory before it is written.</summary>
+    public TimeSpan FlushInterval { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Overrides the experiment's concurrency when set.</summary>
+    public int? Concurrency { get; init; }
+}

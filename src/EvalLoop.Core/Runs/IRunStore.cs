@@ -1,0 +1,13 @@
+namespace EvalLoop.Core.Runs;
+
+/// <summary>Stores run records (not their results; see <see cref="IRunResultStore"/>).</summary>
+public interface IRunStore
+{
+    /// <summary>Inserts or replaces the run record.</summary>
+    Task SaveRunAsync(RunRecord run, CancellationToken cancellationToken = default);
+
+    Task<RunRecord?> GetRunAsync(string runId, CancellationToken cancellationToken = default);
+
+    /// <summary>Runs, newest first, optionally of one experiment.</summary>
+    Task<IReadOnlyList<RunRecord>> ListRunsAsync(string? experimentName = null, int limit = 100, CancellationToken cancellationToken = default);
+}

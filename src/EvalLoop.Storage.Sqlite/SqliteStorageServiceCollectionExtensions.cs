@@ -1,0 +1,31 @@
+using EvalLoop.Core.Caching;
+using EvalLoop.Core.Datasets;
+using EvalLoop.Core.Runs;
+using EvalLoop.Storage.Sqlite;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+public static class SqliteStorageServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers one <see cref="SqliteDatabase"/> for <paramref name="databasePath"/> and the SQLite stores on it as
+    /// singletons: <see cref="IDatasetStore"/>, <see cref="IRunStore"/> and <see cref="IRunResultStore"/> (one
+    /// <see cref="SqliteRunStore"/> instance) and <see cref="IResponseCache"/>. A registered <see cref="TimeProvider"/>
+    /// is used when there is one. Nothing touches the file until a store is first used.
+    /// </summary>
+    public static IServiceCollection AddSqliteStorage(this IServiceCollection services, string databasePath)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
+
+        services.AddSingleton(sp => new SqliteDatabase(databasePath, sp.GetService<TimeProvider>()));
+        services.AddSingleton(sp => new SqliteDatasetStore(sp.GetRequiredService<SqliteDatabase>(), sp.GetService<TimeProvider>()));
+        services.AddSingleton(sp => new SqliteRunStore(sp.GetRequiredService<SqliteDatabase>()));
+        services.AddSingleton(sp => new SqliteResponseCache(sp.GetRequiredService<SqliteDatabase>(), sp.GetService<TimeProvider>()));
+        services.AddSingleton<IDatasetStore>(sp => sp.GetRequiredService<SqliteDatasetStore>());
+        services.AddSingleton<IRunStore>(sp => sp.GetRequiredService<SqliteRunStore>());
+        services.AddSingleton<IRunResultStore>(sp => sp.GetRequiredService<SqliteRunStore>());
+        services.AddSingleton<IResponseCache>(sp => sp.GetRequiredService<SqliteResponseCache>());
+        return services;
+    }
+}

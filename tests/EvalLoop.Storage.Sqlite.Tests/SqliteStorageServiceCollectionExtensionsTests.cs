@@ -1,0 +1,30 @@
+using EvalLoop.Core.Caching;
+using EvalLoop.Core.Datasets;
+using EvalLoop.Core.Runs;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace EvalLoop.Storage.Sqlite.Tests;
+
+public sealed class SqliteStorageServiceCollectionExtensionsTests : IDisposable
+{
+    private readonly TemporaryDatabase _database = new();
+
+    [Fact]
+    public async Task RegistersEveryStoreOverOneDatabase()
+    {
+        await using var services = new ServiceCollection().AddSqliteStorage(_database.Path).BuildServiceProvider();
+
+        var runs = services.GetRequiredService<IRunStore>();
+        var results = services.GetRequiredService<IRunResultStore>();
+        var datasets = services.GetRequiredService<IDatasetStore>();
+        var cache = services.GetRequiredService<IResponseCache>();
+        await cache.SetAsync("k", "v");
+
+        runs.Should().BeOfType<SqliteRunStore>().And.BeSameAs(results);
+        datasets.Should().BeOfType<SqliteDatasetStore>();
+        services.GetRequiredService<SqliteDatabase>().DatabasePath.Should().Be(_database.Path);
+        (await services.GetRequiredService<IResponseCache>().GetAsync("k")).Should().Be("v");
+    }
+
+    public void Dispose() => _database.Dispose();
+}
