@@ -96,7 +96,11 @@ public sealed partial class ModelProviderFactory : IChatClientFactory
                 TimeProvider = _timeProvider,
             },
             _loggerFactory.CreateLogger<ResilientChatClient>()));
-        builder.ConfigureOptions(defaults.ApplyTo);
+        builder.ConfigureOptions(o =>
+        {
+            defaults.ApplyTo(o);
+            ChatOptionsDefaults.RemoveEvalLoopOptions(o);
+        });
 
         return builder.Build();
     }

@@ -1,6 +1,7 @@
 using EvalLoop.Core.Caching;
 using EvalLoop.Core.Datasets;
 using EvalLoop.Core.Runs;
+using EvalLoop.Core.Suggestions;
 using EvalLoop.Storage.Sqlite;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -10,7 +11,8 @@ public static class SqliteStorageServiceCollectionExtensions
     /// <summary>
     /// Registers one <see cref="SqliteDatabase"/> for <paramref name="databasePath"/> and the SQLite stores on it as
     /// singletons: <see cref="IDatasetStore"/>, <see cref="IRunStore"/> and <see cref="IRunResultStore"/> (one
-    /// <see cref="SqliteRunStore"/> instance) and <see cref="IResponseCache"/>. A registered <see cref="TimeProvider"/>
+    /// <see cref="SqliteRunStore"/> instance), <see cref="ISuggestionStore"/> and <see cref="ISuggestionHistory"/> (one
+    /// <see cref="SqliteSuggestionStore"/> instance) and <see cref="IResponseCache"/>. A registered <see cref="TimeProvider"/>
     /// is used when there is one. Nothing touches the file until a store is first used.
     /// </summary>
     public static IServiceCollection AddSqliteStorage(this IServiceCollection services, string databasePath)
@@ -21,10 +23,13 @@ public static class SqliteStorageServiceCollectionExtensions
         services.AddSingleton(sp => new SqliteDatabase(databasePath, sp.GetService<TimeProvider>()));
         services.AddSingleton(sp => new SqliteDatasetStore(sp.GetRequiredService<SqliteDatabase>(), sp.GetService<TimeProvider>()));
         services.AddSingleton(sp => new SqliteRunStore(sp.GetRequiredService<SqliteDatabase>()));
+        services.AddSingleton(sp => new SqliteSuggestionStore(sp.GetRequiredService<SqliteDatabase>(), sp.GetService<TimeProvider>()));
         services.AddSingleton(sp => new SqliteResponseCache(sp.GetRequiredService<SqliteDatabase>(), sp.GetService<TimeProvider>()));
         services.AddSingleton<IDatasetStore>(sp => sp.GetRequiredService<SqliteDatasetStore>());
         services.AddSingleton<IRunStore>(sp => sp.GetRequiredService<SqliteRunStore>());
         services.AddSingleton<IRunResultStore>(sp => sp.GetRequiredService<SqliteRunStore>());
+        services.AddSingleton<ISuggestionStore>(sp => sp.GetRequiredService<SqliteSuggestionStore>());
+        services.AddSingleton<ISuggestionHistory>(sp => sp.GetRequiredService<SqliteSuggestionStore>());
         services.AddSingleton<IResponseCache>(sp => sp.GetRequiredService<SqliteResponseCache>());
         return services;
     }

@@ -87,7 +87,7 @@ public sealed class SqliteDatabaseTests : IDisposable
         SqliteMigrator.Migrations.Should().NotBeEmpty();
         SqliteMigrator.Migrations[0].Should().Match<SqliteMigration>(m => m.Version == 1 && m.Name == "initial");
         applied.Should().Equal(SqliteMigrator.Migrations.Select(m => ((long)m.Version, m.Name)));
-        tables.Should().Contain(["datasets", "dataset_cases", "runs", "case_results", "case_scores", "response_cache", "schema_migrations"]);
+        tables.Should().Contain(["datasets", "dataset_cases", "runs", "case_results", "case_scores", "response_cache", "suggestions", "suggestion_events", "schema_migrations"]);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using EvalLoop.Core.Caching;
 using EvalLoop.Core.Datasets;
 using EvalLoop.Core.Runs;
+using EvalLoop.Core.Suggestions;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace EvalLoop.Storage.Sqlite.Tests;
@@ -18,10 +19,13 @@ public sealed class SqliteStorageServiceCollectionExtensionsTests : IDisposable
         var results = services.GetRequiredService<IRunResultStore>();
         var datasets = services.GetRequiredService<IDatasetStore>();
         var cache = services.GetRequiredService<IResponseCache>();
+        var suggestions = services.GetRequiredService<ISuggestionStore>();
+        var history = services.GetRequiredService<ISuggestionHistory>();
         await cache.SetAsync("k", "v");
 
         runs.Should().BeOfType<SqliteRunStore>().And.BeSameAs(results);
         datasets.Should().BeOfType<SqliteDatasetStore>();
+        suggestions.Should().BeOfType<SqliteSuggestionStore>().And.BeSameAs(history);
         services.GetRequiredService<SqliteDatabase>().DatabasePath.Should().Be(_database.Path);
         (await services.GetRequiredService<IResponseCache>().GetAsync("k")).Should().Be("v");
     }

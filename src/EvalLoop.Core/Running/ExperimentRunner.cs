@@ -263,7 +263,7 @@ public sealed partial class ExperimentRunner(
         try
         {
             var chatOptions = experiment.Trials > 1
-                ? new ChatOptions { AdditionalProperties = new() { ["evalloop.trial"] = item.Trial } }
+                ? new ChatOptions { AdditionalProperties = new() { [ChatResponseAnnotations.TrialOption] = item.Trial } }
                 : null;
             response = await client.GetResponseAsync(messages, chatOptions, cancellationToken);
         }

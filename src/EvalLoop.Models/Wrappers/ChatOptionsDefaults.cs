@@ -27,6 +27,24 @@ public sealed record ChatOptionsDefaults(string? ModelId, double? Temperature, i
         options.MaxOutputTokens ??= MaxOutputTokens;
     }
 
+    /// <summary>
+    /// Removes EvalLoop's own request options (<see cref="ChatResponseAnnotations.Prefix"/>), which only the wrappers
+    /// read, so a provider never receives them as unknown request fields.
+    /// </summary>
+    public static void RemoveEvalLoopOptions(ChatOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.AdditionalProperties is not { Count: > 0 } properties)
+        {
+            return;
+        }
+
+        foreach (var key in properties.Keys.Where(k => k.StartsWith(ChatResponseAnnotations.Prefix, StringComparison.Ordinal)).ToList())
+        {
+            properties.Remove(key);
+        }
+    }
+
     /// <summary>A copy of <paramref name="options"/> (or new options) with the defaults filled in; the input is not changed.</summary>
     public ChatOptions Apply(ChatOptions? options)
     {
