@@ -5,9 +5,11 @@ set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$here"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+# The browser tests drive /usr/bin/chromium through Playwright, which must never download a browser of its own.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 
-# apt packages the tests need (fonts for chart text). Installed only when missing.
-packages=(fonts-dejavu-core)
+# apt packages the tests need (fonts for chart text; Debian's Chromium for the report browser tests). Installed only when missing.
+packages=(fonts-dejavu-core chromium)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if ((${#missing[@]})); then

@@ -31,7 +31,8 @@ public sealed class SqliteRunStore(SqliteDatabase database) : IRunStore, IRunRes
         """
         SELECT r.case_id, r.trial, r.ordinal, r.output, r.error_kind, r.error_message, r.passed,
                r.input_tokens, r.output_tokens, r.cost, r.cache_hit, r.latency_ms, r.completed_at,
-               s.scorer, s.score, s.passed, s.rationale, s.error
+               s.scorer, s.score, s.passed, s.rationale, s.error,
+               s.judge_input_tokens, s.judge_output_tokens, s.judge_cost, s.judge_cache_hit
         FROM case_results AS r
         LEFT JOIN case_scores AS s ON s.run_id = r.run_id AND s.case_id = r.case_id AND s.trial = r.trial
         WHERE r.run_id = $runId
@@ -164,7 +165,12 @@ public sealed class SqliteRunStore(SqliteDatabase database) : IRunStore, IRunRes
                     reader.IsDBNull(14) ? null : reader.GetDouble(14),
                     reader.GetInt64(15) != 0,
                     reader.IsDBNull(16) ? null : reader.GetString(16),
-                    reader.IsDBNull(17) ? null : reader.GetString(17)));
+                    reader.IsDBNull(17) ? null : reader.GetString(17),
+                    reader.IsDBNull(18) ? null : new Core.Scoring.JudgeUsage(
+                        reader.GetInt64(18),
+                        reader.GetInt64(19),
+                        SqliteValues.ParseDecimal(reader.GetString(20)),
+                        reader.GetInt64(21) != 0)));
             }
         }
 
@@ -334,12 +340,16 @@ public sealed class SqliteRunStore(SqliteDatabase database) : IRunStore, IRunRes
 
             _insertScore = Create(connection, transaction,
                 """
-                INSERT INTO case_scores (run_id, case_id, trial, scorer, position, score, passed, rationale, error)
-                VALUES ($runId, $caseId, $trial, $scorer, $position, $score, $passed, $rationale, $error)
+                INSERT INTO case_scores (run_id, case_id, trial, scorer, position, score, passed, rationale, error,
+                                         judge_input_tokens, judge_output_tokens, judge_cost, judge_cache_hit)
+                VALUES ($runId, $caseId, $trial, $scorer, $position, $score, $passed, $rationale, $error,
+                        $judgeInputTokens, $judgeOutputTokens, $judgeCost, $judgeCacheHit)
                 """,
                 ("$runId", SqliteType.Text), ("$caseId", SqliteType.Text), ("$trial", SqliteType.Integer),
                 ("$scorer", SqliteType.Text), ("$position", SqliteType.Integer), ("$score", SqliteType.Real),
-                ("$passed", SqliteType.Integer), ("$rationale", SqliteType.Text), ("$error", SqliteType.Text));
+                ("$passed", SqliteType.Integer), ("$rationale", SqliteType.Text), ("$error", SqliteType.Text),
+                ("$judgeInputTokens", SqliteType.Integer), ("$judgeOutputTokens", SqliteType.Integer),
+                ("$judgeCost", SqliteType.Text), ("$judgeCacheHit", SqliteType.Integer));
         }
 
         public async Task WriteAsync(CaseResult result, CancellationToken cancellationToken)
@@ -373,6 +383,11 @@ public sealed class SqliteRunStore(SqliteDatabase database) : IRunStore, IRunRes
                 p[6].Value = score.Passed ? 1 : 0;
                 p[7].Value = SqliteValues.OrDbNull(score.Rationale);
                 p[8].Value = SqliteValues.OrDbNull(score.Error);
+                var judge = score.Judge;
+                p[9].Value = judge is null ? DBNull.Value : judge.InputTokens;
+                p[10].Value = judge is null ? DBNull.Value : judge.OutputTokens;
+                p[11].Value = judge is null ? DBNull.Value : SqliteValues.FormatDecimal(judge.Cost);
+                p[12].Value = judge is null ? DBNull.Value : judge.CacheHit ? 1 : 0;
                 await _insertScore.ExecuteNonQueryAsync(cancellationToken);
             }
         }

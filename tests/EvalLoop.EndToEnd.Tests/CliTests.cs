@@ -16,6 +16,8 @@ public sealed class CliTests
         result.ExitCode.Should().Be(0, result.ToString());
         result.Stdout.Should().Contain("banking77-intents").And.Contain("intent-match").And.Contain("616");
         result.Stdout.Should().Contain(workspace.File(".evalloop/evalloop.db"));
+        result.Stdout.Should().Contain("Report: " + workspace.File(".evalloop/reports/"));
+        result.Stdout.Should().MatchRegex(@"\d+ failures in \d+ patterns", "the quickstart clusters the failing cases");
         File.Exists(workspace.File(".evalloop/evalloop.db")).Should().BeTrue();
 
         var runs = await CliProcess.RunAsync(workspace.Path, "runs", "list", "--json");

@@ -17,5 +17,5 @@ internal static class ScorerTestData
         new(new DatasetCase("case-1", JsonText.Parse("\"What is the capital of France?\""), JsonText.ParseOrNull(expectedJson), null, null), output);
 
     /// <summary>A JSON string literal for <paramref name="text"/>.</summary>
-    public static string Json(string text) => System.Text.Json.JsonSerializer.Serialize(text);
+    public static string JsonString(string text) => System.Text.Json.JsonSerializer.Serialize(text);
 }

@@ -28,19 +28,38 @@ public sealed class QuickstartCommand : EvalLoopCommand<WorkspaceSettings>
         Out.WriteLine();
 
         var experiment = await services.Experiments.LoadAsync(Path.Combine(services.Layout.Root, SampleExperiment), cancellationToken);
-        Out.MarkupLine($"[grey]1/2[/] snapshotting dataset [bold]{Markup.Escape(experiment.Dataset)}[/]...");
+        Out.MarkupLine($"[grey]1/4[/] snapshotting dataset [bold]{Markup.Escape(experiment.Dataset)}[/]...");
         var dataset = await services.Snapshots.SnapshotAsync(experiment.Dataset, cancellationToken);
         Out.MarkupLine($"    {dataset.CaseCount} cases, version {dataset.Version[..12]} ({Markup.Escape(string.Join(", ", dataset.SplitCounts.Select(kv => $"{kv.Key}={kv.Value}")))})");
-        Out.MarkupLine($"[grey]2/2[/] running {Markup.Escape(experiment.Name)} on split [bold]{Markup.Escape(experiment.Split ?? "all")}[/] with concurrency {experiment.Concurrency}...");
+        Out.MarkupLine($"[grey]2/4[/] running {Markup.Escape(experiment.Name)} on split [bold]{Markup.Escape(experiment.Split ?? "all")}[/] with concurrency {experiment.Concurrency}...");
         var outcome = await RunProgressDisplay.RunAsync(Out, experiment.Name, p => services.Runner.StartAsync(experiment, dataset, new RunOptions(), p, cancellationToken));
 
         Out.WriteLine();
         RunSummaryView.Write(Out, outcome.Run, outcome.Summary, outcome.Evaluation);
         Out.WriteLine();
+        if (outcome.Run.Status == Core.Runs.RunStatus.Completed && outcome.Summary.Passed < outcome.Summary.Results)
+        {
+            Out.MarkupLine("[grey]3/4[/] clustering the failing cases into patterns (ML.NET KMeans over embeddings and signals such as the confused label pair)...");
+            var analysis = await AnalyzeCommand.AnalyzeAsync(services, outcome.Run, Out, llmNames: false, cancellationToken);
+            AnalysisView.Write(Out, analysis, top: 5);
+            Out.WriteLine();
+            Out.MarkupLine("[grey]4/4[/] suggesting changes: the suggester analyses half of the [bold]dev[/] split, draws examples from [bold]train[/] and proves each suggestion by a real run on the other half of dev (the test split stays held out)...");
+            await SuggestCommand.QuickstartAsync(services, outcome.Run, Out, cancellationToken);
+            Out.WriteLine();
+        }
+
+        var reportPath = await AutomaticReport.WriteAsync(services, outcome, cancellationToken);
         Out.MarkupLine($"[bold]Outputs[/]: every case, output and score is in {Markup.Escape(services.Layout.DatabasePath)} (run {Markup.Escape(outcome.Run.Id)}).");
+        if (reportPath is not null)
+        {
+            Out.MarkupLine($"[bold]Report[/]: {Markup.Escape(reportPath)}  [grey]# charts, clusters and every case; open it in a browser[/]");
+        }
+
         Out.MarkupLine($"  evalloop runs show {Markup.Escape(outcome.Run.Id)} --failed     [grey]# the failing cases[/]");
+        Out.MarkupLine($"  evalloop analyze {Markup.Escape(outcome.Run.Id)} --json       [grey]# every failure pattern and its cases[/]");
         Out.MarkupLine($"  evalloop runs show {Markup.Escape(outcome.Run.Id)} --json       [grey]# the figures, for scripts and CI[/]");
         Out.MarkupLine($"  evalloop run {SampleExperiment} --rerun-failed {Markup.Escape(outcome.Run.Id)}");
+        Out.MarkupLine("  evalloop serve                   [grey]# then open http://127.0.0.1:5080: these results, reports and suggestions in the web UI[/]");
         if (!outcome.Evaluation.TargetsMet)
         {
             Out.MarkupLine("[yellow]The target is missed[/]: a label list alone is a weak prompt for this model. That gap is what the EvalLoop loop exists to close.");

@@ -2,6 +2,8 @@ using System.ComponentModel;
 using System.Globalization;
 using EvalLoop.Cli.Hosting;
 using EvalLoop.Cli.Output;
+using EvalLoop.Core.Analysis;
+using EvalLoop.Core.Experiments;
 using EvalLoop.Core.Running;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -88,23 +90,64 @@ public sealed class RunCommand : EvalLoopCommand<RunCommand.Settings>
             }
         }
 
-        return Finish(outcome, settings.Json, settings.FailUnder, services.Layout.DatabasePath);
+        var analysis = await AnalyzeIfAskedAsync(services, outcome, display, cancellationToken);
+        var reportPath = await AutomaticReport.WriteAsync(services, outcome, cancellationToken);
+        return Finish(outcome, settings.Json, settings.FailUnder, services.Layout.DatabasePath, analysis, reportPath);
+    }
+
+    /// <summary>Analyses a completed run's failures when its experiment says <c>analyze: true</c>; a failed analysis is a warning, never a failed run.</summary>
+    private static async Task<ClusterAnalysis?> AnalyzeIfAskedAsync(EvalLoopServices services, RunOutcome outcome, IAnsiConsole display, CancellationToken cancellationToken)
+    {
+        if (outcome.Run.Status != Core.Runs.RunStatus.Completed || !ExperimentSnapshot.Deserialize(outcome.Run.ExperimentJson).Analyze)
+        {
+            return null;
+        }
+
+        try
+        {
+            return await AnalyzeCommand.AnalyzeAsync(services, outcome.Run, display, llmNames: true, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            ErrorOutput.Warning("analysis", $"could not analyse the failures: {ex.Message}");
+            return null;
+        }
     }
 
     /// <summary>Prints the summary and picks the exit code; shared with <c>quickstart</c>.</summary>
-    internal static int Finish(RunOutcome outcome, bool json, double? failUnder, string databasePath)
+    internal static int Finish(RunOutcome outcome, bool json, double? failUnder, string databasePath, ClusterAnalysis? analysis = null, string? reportPath = null)
     {
         var summary = outcome.Summary;
         var passRate = summary.Results == 0 ? 0 : (double)summary.Passed / summary.Results;
         var failUnderMissed = failUnder is { } threshold && passRate < threshold;
         if (json)
         {
-            Console.Out.WriteLine(RunReportJson.Build(outcome.Run, summary, outcome.Evaluation, failUnder).ToJsonString(RunReportJson.Options));
+            var report = RunReportJson.Build(outcome.Run, summary, outcome.Evaluation, failUnder);
+            if (analysis is not null)
+            {
+                report["analysis"] = AnalysisJson.Build(analysis);
+            }
+
+            if (reportPath is not null)
+            {
+                report["report"] = reportPath;
+            }
+
+            Console.Out.WriteLine(report.ToJsonString(RunReportJson.Options));
         }
         else
         {
             RunSummaryView.Write(Out, outcome.Run, summary, outcome.Evaluation);
+            if (analysis is not null)
+            {
+                AnalysisView.Write(Out, analysis, top: 5);
+            }
+
             Out.MarkupLine($"[grey]stored in[/] {Markup.Escape(databasePath)}  [grey]details:[/] evalloop runs show {Markup.Escape(outcome.Run.Id)}");
+            if (reportPath is not null)
+            {
+                Out.MarkupLine($"[grey]report:[/] {Markup.Escape(reportPath)}");
+            }
             if (failUnderMissed)
             {
                 Out.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"[red]pass rate {passRate:P1} is under --fail-under {failUnder:P1}[/]"));

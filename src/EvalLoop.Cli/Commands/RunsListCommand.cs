@@ -23,12 +23,22 @@ public sealed class RunsListCommand : EvalLoopCommand<RunsListCommand.Settings>
 
         [CommandOption("--json")]
         public bool Json { get; init; }
+
+        [CommandOption("--all")]
+        [Description("Also list the runs the suggester makes to analyse and verify (modes suggest-analysis, verify-baseline, verify-candidate, suggest-rows).")]
+        public bool All { get; init; }
     }
 
     protected override async Task<int> RunAsync(Settings settings, CancellationToken cancellationToken)
     {
         using var services = EvalLoopServices.Create(settings);
-        var runs = await services.Runs.ListRunsAsync(settings.Experiment, settings.Limit, cancellationToken);
+        var runs = await services.Runs.ListRunsAsync(settings.Experiment, settings.All ? settings.Limit : Math.Max(settings.Limit * 10, 200), cancellationToken);
+        if (!settings.All)
+        {
+            // The suggester's own runs (on halves of dev) are evidence for suggestions, not the user's runs.
+            runs = runs.Where(r => !EvalLoop.Suggestions.Suggester.IsSuggesterRun(r)).Take(settings.Limit).ToList();
+        }
+
         var rows = new List<(Core.Runs.RunRecord Run, Core.Runs.RunSummary Summary)>();
         foreach (var run in runs)
         {

@@ -36,7 +36,7 @@ public sealed class RunsShowCommand : EvalLoopCommand<RunsShowCommand.Settings>
     {
         using var services = EvalLoopServices.Create(settings);
         var run = await services.Runs.GetRunAsync(settings.RunId, cancellationToken) ?? throw new RunNotFoundException(settings.RunId);
-        var summary = await services.Runs.SummarizeAsync(run.Id, cancellationToken);
+        var summary = await services.Runs.SummarizeWithStatisticsAsync(run.Id, cancellationToken);
         var experiment = ExperimentSnapshot.Deserialize(run.ExperimentJson);
         var evaluation = ExperimentEvaluation.Evaluate(experiment, summary);
         var limit = settings.Cases > 0 ? settings.Cases : settings.Failed ? 20 : 0;
@@ -77,6 +77,13 @@ public sealed class RunsShowCommand : EvalLoopCommand<RunsShowCommand.Settings>
                         ["passed"] = s.Passed,
                         ["rationale"] = s.Rationale,
                         ["error"] = s.Error,
+                        ["judge"] = s.Judge is not { } judge ? null : new JsonObject
+                        {
+                            ["input_tokens"] = judge.InputTokens,
+                            ["output_tokens"] = judge.OutputTokens,
+                            ["cost"] = judge.Cost,
+                            ["cache_hit"] = judge.CacheHit,
+                        },
                     }))),
                 }).ToArray());
             }

@@ -23,6 +23,10 @@ public static class RunReportJson
                 ["met"] = scorer.Met,
                 ["scored"] = scorer.Figures.Scored,
                 ["errors"] = scorer.Figures.Errors,
+                ["mean_ci"] = Interval(scorer.Figures.MeanInterval),
+                ["pass_rate_ci"] = Interval(scorer.Figures.PassRateInterval),
+                ["mean_trial_variance"] = scorer.Figures.MeanTrialVariance,
+                ["unstable_cases"] = scorer.Figures.UnstableCaseCount,
             };
         }
 
@@ -63,10 +67,30 @@ public static class RunReportJson
             ["latency_p50_ms"] = Math.Round(summary.LatencyP50Ms, 3),
             ["latency_p95_ms"] = Math.Round(summary.LatencyP95Ms, 3),
             ["error_kinds"] = errorKinds,
+            ["judge"] = new JsonObject
+            {
+                ["calls"] = summary.JudgeCalls,
+                ["input_tokens"] = summary.JudgeInputTokens,
+                ["output_tokens"] = summary.JudgeOutputTokens,
+                ["tokens"] = summary.JudgeInputTokens + summary.JudgeOutputTokens,
+                ["cost"] = summary.JudgeCost,
+                ["cache_hits"] = summary.JudgeCacheHits,
+            },
+            ["unstable_cases"] = new JsonArray(summary.UnstableCases.Select(u => (JsonNode)new JsonObject
+            {
+                ["case_id"] = u.CaseId,
+                ["scorer"] = u.Scorer,
+                ["variance"] = u.Variance,
+                ["scores"] = new JsonArray(u.Scores.Select(x => (JsonNode)JsonValue.Create(x)).ToArray()),
+            }).ToArray()),
             ["wall_seconds"] = Math.Round(run.WallSeconds, 3),
             ["started_at"] = run.StartedAt,
             ["finished_at"] = run.FinishedAt,
             ["error"] = run.Error,
         };
     }
+
+    /// <summary>A 95% interval as <c>[lower, upper]</c>, or null when the scorer scored nothing.</summary>
+    private static JsonArray? Interval(ConfidenceInterval? interval) =>
+        interval is null ? null : new JsonArray(interval.Lower, interval.Upper);
 }

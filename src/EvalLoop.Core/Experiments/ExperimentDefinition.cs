@@ -39,6 +39,9 @@ public sealed record ExperimentDefinition
     /// <summary>Quartz cron expression for the background service; null means on demand only.</summary>
     public string? Schedule { get; init; }
 
+    /// <summary>Analyse the run's failures into named clusters after every run (<c>analyze: true</c>).</summary>
+    public bool Analyze { get; init; }
+
     /// <summary>The YAML file this came from (absolute), or null when built in code.</summary>
     public string? SourcePath { get; init; }
 }

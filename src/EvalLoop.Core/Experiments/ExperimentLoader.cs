@@ -15,12 +15,12 @@ namespace EvalLoop.Core.Experiments;
 public sealed partial class ExperimentLoader(WorkspaceLayout workspace, IScorerFactory scorers)
 {
     private static readonly string[] TopLevelKeys =
-        ["name", "description", "goal", "dataset", "split", "limit", "prompt", "model", "scorers", "targets", "concurrency", "trials", "schedule"];
+        ["name", "description", "goal", "dataset", "split", "limit", "prompt", "model", "scorers", "targets", "concurrency", "trials", "schedule", "analyze"];
 
     private static readonly string[] ModelKeys =
         ["provider", "name", "base_url", "api_key_env", "temperature", "max_tokens", "timeout_seconds", "max_retries", "requests_per_minute", "tokens_per_minute", "price", "api_version"];
 
-    private static readonly string[] ScorerKeys = ["name", "type", "threshold", "description", "options"];
+    private static readonly string[] ScorerKeys = ["name", "type", "threshold", "description", "options", "judge"];
 
     /// <summary>Resolves a path or a bare name (<c>experiments/NAME.yaml</c>) and loads it.</summary>
     public async Task<ExperimentDefinition> LoadAsync(string pathOrName, CancellationToken cancellationToken = default)
@@ -67,9 +67,15 @@ public sealed partial class ExperimentLoader(WorkspaceLayout workspace, IScorerF
 
         var prompt = ParsePrompt(file);
         var model = ParseModel(file);
-        var scorerDefinitions = await ParseScorersAsync(file, cancellationToken);
+        var scorerDefinitions = await ParseScorersAsync(file, DefaultJudge(model), cancellationToken);
         var targets = ParseTargets(file, scorerDefinitions);
         var schedule = file.GetString(root, "schedule", "schedule");
+        var goal = file.GetString(root, "goal", "goal");
+        if (Goals.GoalReference.GoalName(goal) is { } goalName && !File.Exists(Path.Combine(workspace.ExperimentsDirectory, Goals.GoalLoader.DirectoryName, goalName + ".yaml")))
+        {
+            // A single name is a goal file reference (text with a space is a free-text goal): a typo must not pass as text.
+            throw file.Error(YamlFile.Get(root, "goal")!, "goal", $"no goal file experiments/{Goals.GoalLoader.DirectoryName}/{goalName}.yaml (a one-word goal names a goal file; write a sentence for a free-text goal)");
+        }
         if (schedule is not null && schedule.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length is < 6 or > 7)
         {
             throw file.Error(YamlFile.Get(root, "schedule")!, "schedule", $"must be a Quartz cron expression with 6 or 7 fields (seconds first), e.g. \"0 0 2 * * ?\"; found '{schedule}'");
@@ -79,7 +85,7 @@ public sealed partial class ExperimentLoader(WorkspaceLayout workspace, IScorerF
         {
             Name = name,
             Description = file.GetString(root, "description", "description"),
-            Goal = file.GetString(root, "goal", "goal"),
+            Goal = goal,
             Dataset = dataset.StartsWith('.') ? datasetPath : dataset,
             Split = split,
             Limit = file.GetInt(root, "limit", "limit", 1, int.MaxValue),
@@ -90,6 +96,7 @@ public sealed partial class ExperimentLoader(WorkspaceLayout workspace, IScorerF
             Concurrency = file.GetInt(root, "concurrency", "concurrency", 1, 256) ?? 8,
             Trials = file.GetInt(root, "trials", "trials", 1, 100) ?? 1,
             Schedule = schedule,
+            Analyze = file.GetBool(root, "analyze", "analyze") ?? false,
             SourcePath = file.Path,
         };
     }
@@ -146,49 +153,73 @@ public sealed partial class ExperimentLoader(WorkspaceLayout workspace, IScorerF
         return start;
     }
 
-    private static ModelSettings ParseModel(YamlFile file)
+    private static ModelSettings ParseModel(YamlFile file) =>
+        ParseModel(file, file.GetMapping(file.Root, "model", "model", required: true)!, "model.");
+
+    /// <summary>Parses a model mapping (an experiment's <c>model:</c>, a scorer's <c>judge:</c>); <paramref name="prefix"/> names its fields.</summary>
+    private static ModelSettings ParseModel(YamlFile file, YamlMappingNode model, string prefix)
     {
-        var model = file.GetMapping(file.Root, "model", "model", required: true)!;
-        file.RejectUnknownKeys(model, "model.", ModelKeys);
-        var provider = file.GetString(model, "provider", "model.provider", required: true)!;
+        file.RejectUnknownKeys(model, prefix, ModelKeys);
+        var provider = file.GetString(model, "provider", prefix + "provider", required: true)!;
         if (!ModelProviders.All.Contains(provider))
         {
-            throw file.Error(YamlFile.Get(model, "provider")!, "model.provider", $"unknown provider '{provider}' (use one of: {string.Join(", ", ModelProviders.All)})");
+            throw file.Error(YamlFile.Get(model, "provider")!, prefix + "provider", $"unknown provider '{provider}' (use one of: {string.Join(", ", ModelProviders.All)})");
         }
 
-        var baseUrl = file.GetString(model, "base_url", "model.base_url");
+        var baseUrl = file.GetString(model, "base_url", prefix + "base_url");
         if (baseUrl is not null && (!Uri.TryCreate(baseUrl, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
         {
-            throw file.Error(YamlFile.Get(model, "base_url")!, "model.base_url", $"must be an absolute http(s) URL, found '{baseUrl}'");
+            throw file.Error(YamlFile.Get(model, "base_url")!, prefix + "base_url", $"must be an absolute http(s) URL, found '{baseUrl}'");
         }
 
         ModelPrice? price = null;
-        if (file.GetMapping(model, "price", "model.price") is { } priceNode)
+        if (file.GetMapping(model, "price", prefix + "price") is { } priceNode)
         {
-            file.RejectUnknownKeys(priceNode, "model.price.", "input", "output");
+            file.RejectUnknownKeys(priceNode, prefix + "price.", "input", "output");
             price = new ModelPrice(
-                (decimal)(file.GetDouble(priceNode, "input", "model.price.input", 0) ?? 0),
-                (decimal)(file.GetDouble(priceNode, "output", "model.price.output", 0) ?? 0));
+                (decimal)(file.GetDouble(priceNode, "input", prefix + "price.input", 0) ?? 0),
+                (decimal)(file.GetDouble(priceNode, "output", prefix + "price.output", 0) ?? 0));
         }
 
         return new ModelSettings
         {
             Provider = provider,
-            Name = file.GetString(model, "name", "model.name", required: provider != ModelProviders.Offline) ?? "offline-knn-v1",
+            Name = file.GetString(model, "name", prefix + "name", required: provider != ModelProviders.Offline) ?? "offline-knn-v1",
             BaseUrl = baseUrl,
-            ApiKeyEnv = file.GetString(model, "api_key_env", "model.api_key_env"),
-            Temperature = file.GetDouble(model, "temperature", "model.temperature", 0, 2),
-            MaxTokens = file.GetInt(model, "max_tokens", "model.max_tokens", 1, 1_000_000),
-            Timeout = TimeSpan.FromSeconds(file.GetDouble(model, "timeout_seconds", "model.timeout_seconds", 0.01, 3600) ?? 60),
-            MaxRetries = file.GetInt(model, "max_retries", "model.max_retries", 0, 20) ?? 4,
-            RequestsPerMinute = file.GetInt(model, "requests_per_minute", "model.requests_per_minute", 1, 1_000_000),
-            TokensPerMinute = file.GetInt(model, "tokens_per_minute", "model.tokens_per_minute", 1, 100_000_000),
+            ApiKeyEnv = file.GetString(model, "api_key_env", prefix + "api_key_env"),
+            Temperature = file.GetDouble(model, "temperature", prefix + "temperature", 0, 2),
+            MaxTokens = file.GetInt(model, "max_tokens", prefix + "max_tokens", 1, 1_000_000),
+            Timeout = TimeSpan.FromSeconds(file.GetDouble(model, "timeout_seconds", prefix + "timeout_seconds", 0.01, 3600) ?? 60),
+            MaxRetries = file.GetInt(model, "max_retries", prefix + "max_retries", 0, 20) ?? 4,
+            RequestsPerMinute = file.GetInt(model, "requests_per_minute", prefix + "requests_per_minute", 1, 1_000_000),
+            TokensPerMinute = file.GetInt(model, "tokens_per_minute", prefix + "tokens_per_minute", 1, 100_000_000),
             Price = price,
-            ApiVersion = file.GetString(model, "api_version", "model.api_version"),
+            ApiVersion = file.GetString(model, "api_version", prefix + "api_version"),
         };
     }
 
-    private async Task<IReadOnlyList<ScorerDefinition>> ParseScorersAsync(YamlFile file, CancellationToken cancellationToken)
+    /// <summary>
+    /// The judge a model-graded scorer without its own <c>judge:</c> uses: the experiment's model when it is a real
+    /// provider (at temperature 0 and without the task's max_tokens, which is sized for answers, not for reasoning);
+    /// none for the offline model, which cannot grade free text.
+    /// </summary>
+    private static ModelSettings? DefaultJudge(ModelSettings model) =>
+        model.Provider == ModelProviders.Offline ? null : model with { Temperature = 0, MaxTokens = null };
+
+    /// <summary>
+    /// Loads one scorer on its own (for <c>evalloop score</c>): a file path, or a name in <c>scorers/</c>. Its judge is
+    /// the file's <c>judge:</c> mapping; there is no experiment model to fall back on.
+    /// </summary>
+    public async Task<ScorerDefinition> LoadScorerAsync(string pathOrName, CancellationToken cancellationToken = default)
+    {
+        var path = File.Exists(pathOrName) || pathOrName.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || pathOrName.EndsWith(".yml", StringComparison.OrdinalIgnoreCase)
+            ? Path.GetFullPath(pathOrName)
+            : Path.Combine(workspace.ScorersDirectory, pathOrName + ".yaml");
+        var file = await YamlFile.LoadAsync(path, cancellationToken);
+        return ParseScorer(file, file.Root, string.Empty, Path.GetFileNameWithoutExtension(path), defaultJudge: null);
+    }
+
+    private async Task<IReadOnlyList<ScorerDefinition>> ParseScorersAsync(YamlFile file, ModelSettings? defaultJudge, CancellationToken cancellationToken)
     {
         var node = YamlFile.Get(file.Root, "scorers");
         if (YamlFile.IsNull(node) || node is not YamlSequenceNode list || list.Children.Count == 0)
@@ -203,8 +234,8 @@ public sealed partial class ExperimentLoader(WorkspaceLayout workspace, IScorerF
             var field = $"scorers[{i}]";
             ScorerDefinition definition = item switch
             {
-                YamlScalarNode { Value: { } reference } => await ResolveScorerReferenceAsync(file, item, field, reference, cancellationToken),
-                YamlMappingNode mapping => ParseScorer(file, mapping, field, null),
+                YamlScalarNode { Value: { } reference } => await ResolveScorerReferenceAsync(file, item, field, reference, defaultJudge, cancellationToken),
+                YamlMappingNode mapping => ParseScorer(file, mapping, field, null, defaultJudge),
                 _ => throw file.Error(item, field, "must be a scorer type, a scorer file name, or a mapping with 'type'"),
             };
 
@@ -219,24 +250,24 @@ public sealed partial class ExperimentLoader(WorkspaceLayout workspace, IScorerF
         return definitions;
     }
 
-    private async Task<ScorerDefinition> ResolveScorerReferenceAsync(YamlFile file, YamlNode node, string field, string reference, CancellationToken cancellationToken)
+    private async Task<ScorerDefinition> ResolveScorerReferenceAsync(YamlFile file, YamlNode node, string field, string reference, ModelSettings? defaultJudge, CancellationToken cancellationToken)
     {
         var scorerPath = Path.Combine(workspace.ScorersDirectory, reference + ".yaml");
         if (File.Exists(scorerPath))
         {
             var scorerFile = await YamlFile.LoadAsync(scorerPath, cancellationToken);
-            return ParseScorer(scorerFile, scorerFile.Root, string.Empty, reference);
+            return ParseScorer(scorerFile, scorerFile.Root, string.Empty, reference, defaultJudge);
         }
 
         if (scorers.KnownTypes.Contains(reference))
         {
-            return Create(file, node, field, new ScorerDefinition(reference, reference, null, null, file.Path, YamlFile.Line(node)));
+            return Create(file, node, field, new ScorerDefinition(reference, reference, null, null, file.Path, YamlFile.Line(node), defaultJudge));
         }
 
         throw file.Error(node, field, $"unknown scorer '{reference}': not a built-in type ({string.Join(", ", scorers.KnownTypes.Order(StringComparer.Ordinal))}) and no file {scorerPath}");
     }
 
-    private ScorerDefinition ParseScorer(YamlFile file, YamlMappingNode mapping, string field, string? defaultName)
+    private ScorerDefinition ParseScorer(YamlFile file, YamlMappingNode mapping, string field, string? defaultName, ModelSettings? defaultJudge)
     {
         var prefix = field.Length == 0 ? string.Empty : field + ".";
         file.RejectUnknownKeys(mapping, prefix, ScorerKeys);
@@ -259,7 +290,10 @@ public sealed partial class ExperimentLoader(WorkspaceLayout workspace, IScorerF
             options = JsonSerializer.SerializeToElement(YamlFile.ToJson(optionsNode));
         }
 
-        return Create(file, mapping, field, new ScorerDefinition(name, type, threshold, options, file.Path, YamlFile.Line(mapping)));
+        var judge = file.GetMapping(mapping, "judge", prefix + "judge") is { } judgeNode
+            ? ParseModel(file, judgeNode, prefix + "judge.")
+            : defaultJudge;
+        return Create(file, mapping, field, new ScorerDefinition(name, type, threshold, options, file.Path, YamlFile.Line(mapping), judge));
     }
 
     private ScorerDefinition Create(YamlFile file, YamlNode node, string field, ScorerDefinition definition)

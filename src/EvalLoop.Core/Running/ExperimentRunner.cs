@@ -58,7 +58,7 @@ public sealed partial class ExperimentRunner(
         var experiment = ExperimentSnapshot.Deserialize(run.ExperimentJson);
         if (run.Status == RunStatus.Completed)
         {
-            var summary = await results.SummarizeAsync(run.Id, cancellationToken);
+            var summary = await results.SummarizeWithStatisticsAsync(run.Id, cancellationToken);
             return new RunOutcome(run, summary, ExperimentEvaluation.Evaluate(experiment, summary));
         }
 
@@ -194,7 +194,7 @@ public sealed partial class ExperimentRunner(
             Error = failure,
         };
         await runs.SaveRunAsync(run, CancellationToken.None);
-        var summary = await results.SummarizeAsync(run.Id, CancellationToken.None);
+        var summary = await results.SummarizeWithStatisticsAsync(run.Id, CancellationToken.None);
         LogRunFinished(_logger, run.Id, status, summary.Results);
         return new RunOutcome(run, summary, ExperimentEvaluation.Evaluate(experiment, summary));
     }
@@ -305,7 +305,7 @@ public sealed partial class ExperimentRunner(
                 score = ScoreResult.Failure($"{ex.GetType().Name}: {ex.Message}");
             }
 
-            scores[i] = new ScoreRecord(scorer.Definition.Name, score.Score, score.Passed && score.Error is null, score.Rationale, score.Error);
+            scores[i] = new ScoreRecord(scorer.Definition.Name, score.Score, score.Passed && score.Error is null, score.Rationale, score.Error, score.Judge);
             passed &= scores[i].Passed;
         }
 

@@ -40,4 +40,5 @@ public sealed record CaseResult
 }
 
 /// <summary>One scorer's verdict as stored with a case result.</summary>
-public sealed record ScoreRecord(string Scorer, double? Score, bool Passed, string? Rationale, string? Error);
+/// <param name="Judge">Tokens and cost of the judge call behind this verdict (model-graded scorers only).</param>
+public sealed record ScoreRecord(string Scorer, double? Score, bool Passed, string? Rationale, string? Error, Scoring.JudgeUsage? Judge = null);

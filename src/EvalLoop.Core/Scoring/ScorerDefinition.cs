@@ -1,4 +1,5 @@
 using System.Text.Json;
+using EvalLoop.Core.Models;
 
 namespace EvalLoop.Core.Scoring;
 
@@ -8,10 +9,15 @@ namespace EvalLoop.Core.Scoring;
 /// </summary>
 /// <param name="SourcePath">The file it was defined in, so option errors can name file and line.</param>
 /// <param name="Line">The line of the definition in <paramref name="SourcePath"/>.</param>
+/// <param name="Judge">
+/// The judge model of a model-graded scorer: the scorer file's <c>judge:</c> mapping, else the experiment's model when
+/// that is a real provider; null when there is none (model-graded scorers then refuse to load).
+/// </param>
 public sealed record ScorerDefinition(
     string Name,
     string Type,
     double? Threshold,
     JsonElement? Options,
     string? SourcePath = null,
-    int? Line = null);
+    int? Line = null,
+    ModelSettings? Judge = null);

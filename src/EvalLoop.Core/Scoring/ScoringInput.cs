@@ -1,6 +1,12 @@
+using System.Text.Json;
 using EvalLoop.Core.Datasets;
 
 namespace EvalLoop.Core.Scoring;
 
 /// <summary>What a scorer sees: the case (input, expected, metadata) and the model's output.</summary>
-public sealed record ScoringInput(DatasetCase Case, string Output);
+/// <param name="Output">The output as text (a model's answer; for a non-string <paramref name="OutputValue"/>, its compact JSON).</param>
+/// <param name="OutputValue">
+/// The output as a JSON value when it is not plain model text (<c>evalloop score</c> reads outputs such as
+/// <c>{"a": 1}</c> from a file); null for a model's answer, which is always a string.
+/// </param>
+public sealed record ScoringInput(DatasetCase Case, string Output, JsonElement? OutputValue = null);

@@ -86,7 +86,7 @@ public sealed class ExperimentLoaderTests : IDisposable
         experiment.Name.Should().Be("banking77-intents");
         experiment.Dataset.Should().Be("banking77");
         experiment.Split.Should().Be("test");
-        experiment.Goal.Should().Contain("0.85");
+        experiment.Goal.Should().Be("banking77-routing", "the sample experiment names its goal file, experiments/goals/banking77-routing.yaml");
         experiment.Prompt.User.Should().Be("{{input}}");
         experiment.Prompt.System!.Split('\n').Count(l => l.StartsWith("- ", StringComparison.Ordinal)).Should().Be(77);
         experiment.Prompt.System.Should().EndWith("and nothing else.\n");
@@ -182,7 +182,8 @@ public sealed class ExperimentLoaderTests : IDisposable
             ApiVersion = "2024-10-21",
         });
         experiment.Scorers.Should().HaveCount(2);
-        experiment.Scorers[0].Should().Be(new ScorerDefinition("exact-match", "exact-match", null, null, path, LineOf(yaml, "- exact-match")));
+        // A real task model is also the default judge of model-graded scorers (at temperature 0, without max_tokens).
+        experiment.Scorers[0].Should().Be(new ScorerDefinition("exact-match", "exact-match", null, null, path, LineOf(yaml, "- exact-match"), experiment.Model with { Temperature = 0, MaxTokens = null }));
         var contains = experiment.Scorers[1];
         contains.Name.Should().Be("mentions-city");
         contains.Type.Should().Be("contains");

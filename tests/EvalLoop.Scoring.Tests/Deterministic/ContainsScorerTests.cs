@@ -17,7 +17,7 @@ public sealed class ContainsScorerTests
         var scorer = new ContainsScorer(Definition("contains", """{"value": "Paris"}"""));
 
         // Act: the case's expected value is ignored when options.value is set.
-        var result = await scorer.ScoreAsync(Input(output, Json("Rome")));
+        var result = await scorer.ScoreAsync(Input(output, JsonString("Rome")));
 
         // Assert
         result.Error.Should().BeNull();
@@ -35,7 +35,7 @@ public sealed class ContainsScorerTests
         var scorer = new ContainsScorer(Definition("contains"));
 
         // Act
-        var result = await scorer.ScoreAsync(Input(output, Json("Paris")));
+        var result = await scorer.ScoreAsync(Input(output, JsonString("Paris")));
 
         // Assert
         result.Error.Should().BeNull();

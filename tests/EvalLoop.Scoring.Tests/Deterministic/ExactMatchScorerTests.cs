@@ -13,7 +13,7 @@ public sealed class ExactMatchScorerTests
         var scorer = new ExactMatchScorer(Definition("exact-match"));
 
         // Act
-        var result = await scorer.ScoreAsync(Input("Paris", Json("Paris")));
+        var result = await scorer.ScoreAsync(Input("Paris", JsonString("Paris")));
 
         // Assert
         result.Score.Should().Be(1);
@@ -36,7 +36,7 @@ public sealed class ExactMatchScorerTests
         var scorer = new ExactMatchScorer(Definition("exact-match"));
 
         // Act
-        var result = await scorer.ScoreAsync(Input(output, Json("Paris")));
+        var result = await scorer.ScoreAsync(Input(output, JsonString("Paris")));
 
         // Assert
         result.Score.Should().Be(0);
@@ -65,7 +65,7 @@ public sealed class ExactMatchScorerTests
         var scorer = new ExactMatchScorer(Definition("exact-match", options));
 
         // Act
-        var result = await scorer.ScoreAsync(Input(output, Json(expected)));
+        var result = await scorer.ScoreAsync(Input(output, JsonString(expected)));
 
         // Assert
         result.Error.Should().BeNull();
@@ -80,7 +80,7 @@ public sealed class ExactMatchScorerTests
         var scorer = new ExactMatchScorer(Definition("exact-match", """{"trim": true, "case_sensitive": false}"""));
 
         // Act
-        var result = await scorer.ScoreAsync(Input(" paris", Json("Paris")));
+        var result = await scorer.ScoreAsync(Input(" paris", JsonString("Paris")));
 
         // Assert
         result.Rationale.Should().Contain("trimmed").And.Contain("case-insensitive");
@@ -134,7 +134,7 @@ public sealed class ExactMatchScorerTests
         var scorer = new ExactMatchScorer(Definition("exact-match", threshold: threshold));
 
         // Act
-        var result = await scorer.ScoreAsync(Input("Rome", Json("Paris")));
+        var result = await scorer.ScoreAsync(Input("Rome", JsonString("Paris")));
 
         // Assert
         result.Score.Should().Be(0);
@@ -148,7 +148,7 @@ public sealed class ExactMatchScorerTests
         var scorer = new ExactMatchScorer(Definition("exact-match", threshold: 1));
 
         // Act
-        var result = await scorer.ScoreAsync(Input("Paris", Json("Paris")));
+        var result = await scorer.ScoreAsync(Input("Paris", JsonString("Paris")));
 
         // Assert
         result.Should().BeEquivalentTo(new { Score = (double?)1, Passed = true, Error = (string?)null });
@@ -190,7 +190,7 @@ public sealed class ExactMatchScorerTests
         var scorer = new ExactMatchScorer(Definition("exact-match", """{"trim": null}"""));
 
         // Act
-        var result = await scorer.ScoreAsync(Input(" Paris", Json("Paris")));
+        var result = await scorer.ScoreAsync(Input(" Paris", JsonString("Paris")));
 
         // Assert
         result.Score.Should().Be(0);

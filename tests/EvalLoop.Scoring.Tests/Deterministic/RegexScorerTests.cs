@@ -81,7 +81,7 @@ public sealed class RegexScorerTests
     public void RejectsAnInvalidPatternNamingTheOption(string pattern)
     {
         // Arrange
-        var options = $$"""{"pattern": {{Json(pattern)}}}""";
+        var options = $$"""{"pattern": {{JsonString(pattern)}}}""";
 
         // Act
         var act = () => new RegexScorer(Definition("regex", options, name: "has-number"));

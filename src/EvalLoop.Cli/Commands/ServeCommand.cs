@@ -1,0 +1,68 @@
+using System.ComponentModel;
+using EvalLoop.Cli.Hosting;
+using EvalLoop.Service;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace EvalLoop.Cli.Commands;
+
+/// <summary>
+/// <c>evalloop serve [--urls URLS] [--token TOKEN]</c>: the background service in this process: scheduled experiments
+/// (Quartz, job store in the workspace database), the web UI and the HTTP API. Loopback only unless a token is given.
+/// </summary>
+public sealed class ServeCommand : EvalLoopCommand<ServeCommand.Settings>
+{
+    /// <summary>The environment variable that supplies the token when <c>--token</c> is not given.</summary>
+    public const string TokenEnvironmentVariable = "EVALLOOP_TOKEN";
+
+    public sealed class Settings : WorkspaceSettings
+    {
+        [CommandOption("--urls <URLS>")]
+        [Description("Addresses to listen on, separated by ';'. Default: http://127.0.0.1:5080. A non-loopback address needs a token.")]
+        public string Urls { get; init; } = "http://127.0.0.1:5080";
+
+        [CommandOption("--token <TOKEN>")]
+        [Description("Require this token on every request (API: Authorization: Bearer TOKEN; browser: asked once). Default: $EVALLOOP_TOKEN.")]
+        public string? Token { get; init; }
+
+        [CommandOption("--no-suggest")]
+        [Description("Jobs run, analyze and report, but do not propose suggestions.")]
+        public bool NoSuggest { get; init; }
+    }
+
+    protected override async Task<int> RunAsync(Settings settings, CancellationToken cancellationToken)
+    {
+        var options = new EvalLoopServiceOptions
+        {
+            Workspace = Path.GetFullPath(settings.Workspace ?? Directory.GetCurrentDirectory()),
+            Database = settings.Database,
+            Urls = settings.Urls,
+            Token = settings.Token ?? Environment.GetEnvironmentVariable(TokenEnvironmentVariable),
+            Suggest = !settings.NoSuggest,
+        };
+        var errors = EvalLoopServiceOptionsValidator.Validate(options);
+        if (errors.Count > 0)
+        {
+            throw new UsageException(string.Join("; ", errors));
+        }
+
+        await using var app = EvalLoopServiceHost.Build(options);
+        await app.StartAsync(cancellationToken);
+        foreach (var url in app.Urls)
+        {
+            Out.MarkupLine($"[grey]EvalLoop is serving[/] {Markup.Escape(options.Workspace)} [grey]at[/] {Markup.Escape(url)}  [grey](API: {Markup.Escape(url)}/openapi/v1.json; Ctrl-C stops)[/]");
+        }
+
+        try
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // Ctrl-C: stop cleanly below; running jobs are cancelled and their runs kept as interrupted.
+        }
+
+        await app.StopAsync(CancellationToken.None);
+        return ExitCodes.Success;
+    }
+}

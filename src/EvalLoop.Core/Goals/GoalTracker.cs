@@ -1,0 +1,127 @@
+using EvalLoop.Core.Datasets;
+using EvalLoop.Core.Runs;
+
+namespace EvalLoop.Core.Goals;
+
+/// <summary>
+/// Keeps score against a goal: for each covering (experiment, scorer, slice) it measures the scorer's pass rate in the
+/// experiment's completed runs, newest first. Status: <see cref="GoalStatus.Met"/> when the latest run reaches the
+/// target; <see cref="GoalStatus.Regressed"/> when it does not but an earlier run did (that run is the approved
+/// baseline: a run that met the target); <see cref="GoalStatus.Missed"/> otherwise. Without a target a measured
+/// requirement is met.
+/// </summary>
+public sealed class GoalTracker(IRunStore runs, IRunResultStore results, IDatasetStore datasets)
+{
+    /// <summary>How many earlier runs are searched for a baseline.</summary>
+    public int History { get; init; } = 20;
+
+    public async Task<GoalReport> EvaluateAsync(GoalDefinition goal, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(goal);
+        var requirements = new List<RequirementReport>();
+        var problems = new List<string>();
+        foreach (var requirement in goal.Requirements)
+        {
+            if (!requirement.IsCovered)
+            {
+                requirements.Add(new RequirementReport(requirement, [], GoalStatus.Uncovered));
+                continue;
+            }
+
+            var coverage = new List<CoverageReport>();
+            foreach (var cover in requirement.CoveredBy)
+            {
+                var report = await MeasureAsync(cover, requirement.Target, cancellationToken);
+                if (report.Problem is { } problem)
+                {
+                    problems.Add($"{requirement.Id}: {problem}");
+                }
+
+                coverage.Add(report);
+            }
+
+            requirements.Add(new RequirementReport(requirement, coverage, GoalStatus.Overall(coverage.Select(c => c.Status))));
+        }
+
+        return new GoalReport(goal, requirements, GoalStatus.Overall(requirements.Select(r => r.Status)), problems);
+    }
+
+    private async Task<CoverageReport> MeasureAsync(GoalCoverage cover, double? target, CancellationToken cancellationToken)
+    {
+        var completed = (await runs.ListRunsAsync(cover.Experiment, History + 1, cancellationToken))
+            .Where(r => r.Status == RunStatus.Completed && r.Mode == "full")
+            .ToList();
+        if (completed.Count == 0)
+        {
+            return new CoverageReport(cover, GoalStatus.NotRun, null, null, 0, null, null, null);
+        }
+
+        var latest = completed[0];
+        var (rate, cases, problem) = await PassRateAsync(latest, cover, cancellationToken);
+        if (rate is null)
+        {
+            return new CoverageReport(cover, GoalStatus.NotRun, latest.Id, null, cases, null, null, problem);
+        }
+
+        if (target is not { } t || rate >= t)
+        {
+            return new CoverageReport(cover, GoalStatus.Met, latest.Id, rate, cases, null, null, null);
+        }
+
+        foreach (var earlier in completed.Skip(1))
+        {
+            var (earlierRate, _, _) = await PassRateAsync(earlier, cover, cancellationToken);
+            if (earlierRate >= t)
+            {
+                return new CoverageReport(cover, GoalStatus.Regressed, latest.Id, rate, cases, earlier.Id, earlierRate, null);
+            }
+        }
+
+        return new CoverageReport(cover, GoalStatus.Missed, latest.Id, rate, cases, null, null, null);
+    }
+
+    /// <summary>The scorer's pass rate over the slice's (case, trial) results; an errored case counts as a fail.</summary>
+    private async Task<(double? Rate, int Cases, string? Problem)> PassRateAsync(RunRecord run, GoalCoverage cover, CancellationToken cancellationToken)
+    {
+        HashSet<string>? sliceIds = null;
+        if (cover.Slice is { Count: > 0 } slice)
+        {
+            sliceIds = new HashSet<string>(StringComparer.Ordinal);
+            await foreach (var c in datasets.ReadCasesAsync(run.DatasetVersion, run.Split, cancellationToken))
+            {
+                if (slice.All(kv => c.Metadata is { ValueKind: System.Text.Json.JsonValueKind.Object } m
+                    && m.TryGetProperty(kv.Key, out var value) && JsonText.ToText(value) == kv.Value))
+                {
+                    sliceIds.Add(c.Id);
+                }
+            }
+        }
+
+        int total = 0, passed = 0;
+        var scored = false;
+        await foreach (var result in results.ReadAsync(run.Id, cancellationToken))
+        {
+            if (sliceIds is not null && !sliceIds.Contains(result.CaseId))
+            {
+                continue;
+            }
+
+            var score = result.Scores.FirstOrDefault(s => s.Scorer == cover.Scorer);
+            scored |= score is not null;
+            total++;
+            if (score is { Passed: true } && result.ErrorKind is null)
+            {
+                passed++;
+            }
+        }
+
+        if (total == 0)
+        {
+            return (null, 0, $"run {run.Id} has no cases in the slice {cover.SliceText}");
+        }
+
+        return scored
+            ? ((double)passed / total, total, null)
+            : (null, total, $"run {run.Id} of {cover.Experiment} has no scorer '{cover.Scorer}'");
+    }
+}

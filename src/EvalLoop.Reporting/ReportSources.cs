@@ -1,0 +1,17 @@
+using EvalLoop.Core.Analysis;
+using EvalLoop.Core.Datasets;
+using EvalLoop.Core.Runs;
+using EvalLoop.Core.Suggestions;
+
+namespace EvalLoop.Reporting;
+
+/// <summary>
+/// The ports a report reads. <see cref="Clusters"/> and <see cref="Suggestions"/> are optional: without them, or when
+/// a run has no analysis or suggestions yet, the report says so in those sections.
+/// </summary>
+public sealed record ReportSources(
+    IRunStore Runs,
+    IRunResultStore Results,
+    IDatasetStore Datasets,
+    IClusterStore? Clusters = null,
+    ISuggestionStore? Suggestions = null);

@@ -1,0 +1,51 @@
+using EvalLoop.Core.Analysis;
+using EvalLoop.Core.Experiments;
+using EvalLoop.Core.Running;
+using EvalLoop.Core.Runs;
+using EvalLoop.Core.Suggestions;
+using EvalLoop.Reporting.Charts;
+
+namespace EvalLoop.Reporting.Runs;
+
+/// <summary>Everything a run report shows, read in one pass over the run's results.</summary>
+internal sealed class RunReportModel
+{
+    public required RunRecord Run { get; init; }
+
+    /// <summary>The experiment as it ran; null when the run's snapshot cannot be read.</summary>
+    public ExperimentDefinition? Experiment { get; init; }
+
+    public required RunSummary Summary { get; init; }
+
+    public required ExperimentEvaluation Evaluation { get; init; }
+
+    /// <summary>Scorer names in the experiment's order (then any others found in the results).</summary>
+    public required IReadOnlyList<string> Scorers { get; init; }
+
+    public ClusterAnalysis? Analysis { get; init; }
+
+    public required IReadOnlyList<Suggestion> Suggestions { get; init; }
+
+    public required IReadOnlyList<TrendPoint> Trend { get; init; }
+
+    public required IReadOnlyDictionary<string, List<double>> Scores { get; init; }
+
+    public required IReadOnlyList<double> Latencies { get; init; }
+
+    public required IReadOnlyList<SliceChartData> Slices { get; init; }
+
+    /// <summary>The cluster representatives' results and cases, by (case id, trial).</summary>
+    public required IReadOnlyDictionary<(string CaseId, int Trial), CaseRow> Representatives { get; init; }
+
+    /// <summary>The case table's rows as UTF-8 JSON, ready for a script block (see <see cref="CaseTableJson"/>).</summary>
+    public required ReadOnlyMemory<byte> CaseRowsJson { get; init; }
+
+    public required int Rows { get; init; }
+
+    public required bool DatasetFound { get; init; }
+
+    public required DateTimeOffset GeneratedAt { get; init; }
+}
+
+/// <summary>A result joined with its dataset case: what a reader needs to see one case.</summary>
+internal sealed record CaseRow(CaseResult Result, string? Input, string? Expected, string? Metadata);

@@ -1,0 +1,85 @@
+namespace EvalLoop.Reporting.Statistics;
+
+/// <summary>
+/// McNemar's test of paired pass/fail outcomes: did the share of passing cases change between two runs of the same
+/// cases? Only the discordant pairs count: <c>fixed</c> (failed, then passed) and <c>broken</c> (passed, then failed).
+/// With fewer than <see cref="ExactBelow"/> discordant pairs the exact two-sided binomial test is used, else the
+/// chi-square test with continuity correction.
+/// </summary>
+internal static class McNemarTest
+{
+    /// <summary>Below this many discordant pairs the chi-square approximation is poor, so the exact test is used.</summary>
+    public const int ExactBelow = 25;
+
+    public static McNemarResult Compute(int fixedCount, int brokenCount)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(fixedCount);
+        ArgumentOutOfRangeException.ThrowIfNegative(brokenCount);
+        var n = fixedCount + brokenCount;
+        if (n == 0)
+        {
+            return new McNemarResult(fixedCount, brokenCount, 1, McNemarMethod.Exact, null);
+        }
+
+        if (n < ExactBelow)
+        {
+            return new McNemarResult(fixedCount, brokenCount, ExactPValue(fixedCount, brokenCount), McNemarMethod.Exact, null);
+        }
+
+        var difference = Math.Max(Math.Abs(fixedCount - brokenCount) - 1, 0);
+        var statistic = (double)difference * difference / n;
+        return new McNemarResult(fixedCount, brokenCount, ChiSquareOneDofSurvival(statistic), McNemarMethod.ChiSquare, statistic);
+    }
+
+    /// <summary>Two-sided exact p: twice the probability of a split at least as uneven under Binomial(n, 1/2), capped at 1.</summary>
+    internal static double ExactPValue(int a, int b)
+    {
+        var n = a + b;
+        var k = Math.Min(a, b);
+
+        // Sum C(n, i) / 2^n for i = 0..k in log space, so large n neither overflows nor underflows early.
+        var logTerm = -n * Math.Log(2);
+        var logSum = logTerm;
+        for (var i = 1; i <= k; i++)
+        {
+            logTerm += Math.Log(n - i + 1) - Math.Log(i);
+            logSum = LogAdd(logSum, logTerm);
+        }
+
+        return Math.Min(1, 2 * Math.Exp(logSum));
+    }
+
+    /// <summary>P(X &gt; x) for a chi-square variable with one degree of freedom: erfc(sqrt(x / 2)).</summary>
+    internal static double ChiSquareOneDofSurvival(double x) => x <= 0 ? 1 : Erfc(Math.Sqrt(x / 2));
+
+    /// <summary>The complementary error function, with a fractional error below 1.2e-7 everywhere (Numerical Recipes' erfcc).</summary>
+    internal static double Erfc(double x)
+    {
+        var z = Math.Abs(x);
+        var t = 1 / (1 + (0.5 * z));
+        var poly = -1.26551223 + (t * (1.00002368 + (t * (0.37409196 + (t * (0.09678418 + (t * (-0.18628806 + (t * (0.27886807
+            + (t * (-1.13520398 + (t * (1.48851587 + (t * (-0.82215223 + (t * 0.17087277)))))))))))))))));
+        var r = t * Math.Exp((-z * z) + poly);
+        return x >= 0 ? r : 2 - r;
+    }
+
+    private static double LogAdd(double a, double b)
+    {
+        var max = Math.Max(a, b);
+        return max + Math.Log(Math.Exp(a - max) + Math.Exp(b - max));
+    }
+}
+
+/// <summary>Which form of McNemar's test produced a p-value.</summary>
+internal enum McNemarMethod
+{
+    Exact,
+    ChiSquare,
+}
+
+/// <summary>The outcome of <see cref="McNemarTest"/>: the discordant counts, the two-sided p-value and the method.</summary>
+/// <param name="Statistic">The continuity-corrected chi-square statistic; null for the exact test.</param>
+internal sealed record McNemarResult(int Fixed, int Broken, double PValue, McNemarMethod Method, double? Statistic)
+{
+    public string MethodName => Method == McNemarMethod.Exact ? "McNemar exact (binomial)" : "McNemar χ² (continuity-corrected)";
+}

@@ -1,0 +1,111 @@
+using EvalLoop.Core.Experiments;
+using EvalLoop.Core.Running;
+using EvalLoop.Core.Runs;
+using EvalLoop.Core.Suggestions;
+using EvalLoop.Service.Composition;
+using EvalLoop.Service.Scheduling;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace EvalLoop.Service.Api;
+
+/// <summary>The JSON HTTP API under <c>/api</c> (snake_case; described at <c>/openapi/v1.json</c>).</summary>
+public static class ApiEndpoints
+{
+    /// <summary>Who a decision is recorded as when the API call names nobody.</summary>
+    public const string DefaultDecider = "api";
+
+    public static IEndpointRouteBuilder MapEvalLoopApi(this IEndpointRouteBuilder endpoints)
+    {
+        var api = endpoints.MapGroup("/api").WithTags("EvalLoop");
+
+        api.MapGet("/experiments", async (EvalLoopServices services, ExperimentSchedules schedules, CancellationToken ct) =>
+            Results.Ok(await ExperimentStatus.ListAsync(services, schedules, ct)))
+            .WithName("ListExperiments").WithSummary("Experiments with their goal, schedule and latest run's status (met / missed).");
+
+        api.MapPost("/experiments/{name}/run", async (string name, ExperimentSchedules schedules, CancellationToken ct) =>
+            await schedules.TriggerAsync(name, ct)
+                ? Results.Accepted($"/api/runs?experiment={Uri.EscapeDataString(name)}", new { experiment = name, queued = true })
+                : Results.NotFound(new { error = $"there is no experiment '{name}' in experiments/" }))
+            .WithName("RunExperiment").WithSummary("Queue a run of the experiment now (after its running one, if any): run, analyze, suggest, report.");
+
+        api.MapGet("/runs", async (string? experiment, int? limit, EvalLoopServices services, CancellationToken ct) =>
+            Results.Ok((await services.Runs.ListRunsAsync(experiment, Math.Clamp(limit ?? 100, 1, 1000), ct)).Select(RunDto.From)))
+            .WithName("ListRuns").WithSummary("Runs, newest first, optionally of one experiment.");
+
+        api.MapGet("/runs/{id}", async (string id, EvalLoopServices services, CancellationToken ct) =>
+        {
+            var run = await services.Runs.GetRunAsync(id, ct);
+            if (run is null)
+            {
+                return Results.NotFound(new { error = $"there is no run '{id}'" });
+            }
+
+            var summary = await services.Runs.SummarizeAsync(id, ct);
+            var evaluation = ExperimentEvaluation.Evaluate(ExperimentSnapshot.Deserialize(run.ExperimentJson), summary);
+            return Results.Ok(new RunDetailDto(RunDto.From(run), summary, evaluation.TargetsMet, evaluation.Scorers.Select(s => new TargetDto(s.Figures.Scorer, s.Figures.PassRate, s.Target, s.Met)).ToList(), $"/runs/{Uri.EscapeDataString(id)}/report"));
+        }).WithName("GetRun").WithSummary("A run with its summary, targets and the address of its HTML report.");
+
+        api.MapGet("/suggestions", async (string? status, string? experiment, EvalLoopServices services, CancellationToken ct) =>
+            status is not null && !SuggestionStatus.IsKnown(status)
+                ? Results.BadRequest(new { error = $"status must be one of {string.Join(", ", SuggestionStatus.All)}" })
+                : Results.Ok(await services.Suggestions.ListAsync(new SuggestionQuery { Status = status, ExperimentName = experiment }, ct)))
+            .WithName("ListSuggestions").WithSummary("Suggestions, newest first; ?status=pending for the inbox.");
+
+        api.MapGet("/suggestions/{id}", async (string id, EvalLoopServices services, CancellationToken ct) =>
+            await services.Suggestions.GetAsync(id, ct) is { } suggestion ? Results.Ok(suggestion) : Results.NotFound(new { error = $"there is no suggestion '{id}'" }))
+            .WithName("GetSuggestion").WithSummary("One suggestion with its change and evidence.");
+
+        api.MapPost("/suggestions/{id}/approve", async (string id, DecisionRequest? body, SuggestionDecisions decisions, CancellationToken ct) =>
+            ToResult(await decisions.ApproveAsync(id, Decider(body), body?.Reason, body?.Rerun ?? false, ct)))
+            .WithName("ApproveSuggestion").WithSummary("Apply the change as a new version of its file; 409 if someone decided first or the file changed. {\"rerun\": true} queues a run.");
+
+        api.MapPost("/suggestions/{id}/reject", async (string id, DecisionRequest? body, SuggestionDecisions decisions, CancellationToken ct) =>
+            string.IsNullOrWhiteSpace(body?.Reason)
+                ? Results.BadRequest(new { error = "a rejection needs a reason: {\"reason\": \"...\"}" })
+                : ToResult(await decisions.RejectAsync(id, Decider(body), body.Reason, ct)))
+            .WithName("RejectSuggestion").WithSummary("Reject with a reason (required); the same change is not proposed again.");
+
+        api.MapGet("/schedules", async (ExperimentSchedules schedules, CancellationToken ct) => Results.Ok(await schedules.ListAsync(ct)))
+            .WithName("ListSchedules").WithSummary("Every experiment's schedule: cron, state, next and previous fire times.");
+        api.MapPost("/schedules/{name}/pause", async (string name, ExperimentSchedules schedules, CancellationToken ct) =>
+            await schedules.PauseAsync(name, ct) ? Results.Ok(await schedules.GetAsync(name, ct)) : Results.NotFound(new { error = $"'{name}' has no schedule" }))
+            .WithName("PauseSchedule");
+        api.MapPost("/schedules/{name}/resume", async (string name, ExperimentSchedules schedules, CancellationToken ct) =>
+            await schedules.ResumeAsync(name, ct) ? Results.Ok(await schedules.GetAsync(name, ct)) : Results.NotFound(new { error = $"'{name}' has no schedule" }))
+            .WithName("ResumeSchedule");
+        api.MapPost("/schedules/{name}/trigger", async (string name, ExperimentSchedules schedules, CancellationToken ct) =>
+            await schedules.TriggerAsync(name, ct) ? Results.Accepted((string?)null, new { experiment = name, queued = true }) : Results.NotFound(new { error = $"there is no experiment '{name}'" }))
+            .WithName("TriggerSchedule");
+        return endpoints;
+    }
+
+    private static string Decider(DecisionRequest? body) => string.IsNullOrWhiteSpace(body?.By) ? DefaultDecider : body.By.Trim();
+
+    private static IResult ToResult(DecisionOutcome outcome) => outcome.Status switch
+    {
+        DecisionStatus.Applied => Results.Ok(new { suggestion = outcome.Suggestion, rerun_queued = outcome.RerunQueued }),
+        DecisionStatus.NotFound => Results.NotFound(new { error = outcome.Error }),
+        _ => Results.Conflict(new { error = outcome.Error, status = outcome.Suggestion?.Status, decided_by = outcome.Suggestion?.DecidedBy, decided_at = outcome.Suggestion?.DecidedAt }),
+    };
+}
+
+/// <summary>The body of approve and reject: who decides (default <c>api</c>), why, and for an approval whether to re-run.</summary>
+public sealed record DecisionRequest(string? Reason, string? By, bool? Rerun);
+
+/// <summary>A run as the API lists it (without the experiment snapshot).</summary>
+public sealed record RunDto(string Id, string ExperimentName, string Status, string Mode, string PromptVersion, string DatasetName, string DatasetVersion, string? Split, string Provider, string Model, int PlannedResults, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, double WallSeconds, string? Error)
+{
+    public static RunDto From(RunRecord run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        return new(run.Id, run.ExperimentName, run.Status, run.Mode, run.PromptVersion, run.DatasetName, run.DatasetVersion, run.Split, run.Provider, run.Model, run.PlannedResults, run.StartedAt, run.FinishedAt, run.WallSeconds, run.Error);
+    }
+}
+
+/// <summary>A run with its figures.</summary>
+public sealed record RunDetailDto(RunDto Run, RunSummary Summary, bool TargetsMet, IReadOnlyList<TargetDto> Targets, string Report);
+
+/// <summary>A scorer's pass rate against its target.</summary>
+public sealed record TargetDto(string Scorer, double PassRate, double? Target, bool? Met);

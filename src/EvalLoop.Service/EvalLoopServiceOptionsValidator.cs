@@ -1,0 +1,50 @@
+using System.Net;
+
+namespace EvalLoop.Service;
+
+/// <summary>Checks <see cref="EvalLoopServiceOptions"/> at start-up: a host never starts open to the network.</summary>
+public static class EvalLoopServiceOptionsValidator
+{
+    /// <summary>The problems with <paramref name="options"/>; empty when it can start.</summary>
+    public static IReadOnlyList<string> Validate(EvalLoopServiceOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = new List<string>();
+        if (!Directory.Exists(options.Workspace))
+        {
+            errors.Add($"workspace folder not found: {options.Workspace}");
+        }
+
+        var urls = SplitUrls(options.Urls);
+        if (urls.Count == 0)
+        {
+            errors.Add("--urls names no address");
+        }
+
+        foreach (var url in urls)
+        {
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+            {
+                errors.Add($"--urls: '{url}' is not an http(s) address");
+            }
+            else if (!IsLoopback(uri) && string.IsNullOrEmpty(options.Token))
+            {
+                errors.Add($"--urls: '{url}' is not a loopback address; binding to it needs a token (--token or EVALLOOP_TOKEN)");
+            }
+        }
+
+        if (options.Token is { Length: > 0 and < 16 })
+        {
+            errors.Add("--token must be at least 16 characters");
+        }
+
+        return errors;
+    }
+
+    /// <summary>The addresses in a semicolon-separated <c>--urls</c> value.</summary>
+    public static IReadOnlyList<string> SplitUrls(string urls) =>
+        (urls ?? string.Empty).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    private static bool IsLoopback(Uri uri) =>
+        uri.IsLoopback || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address));
+}

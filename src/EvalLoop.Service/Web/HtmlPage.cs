@@ -1,0 +1,60 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Http;
+
+namespace EvalLoop.Service.Web;
+
+/// <summary>
+/// A server-rendered page: everything that comes from data, files or models goes through <see cref="E(string)"/> (HTML
+/// encoding); a Content-Security-Policy lets no script run and nothing load, so even a missed escape executes nothing.
+/// </summary>
+public sealed class HtmlPage(HttpContext context, IAntiforgery antiforgery, string title)
+{
+    private const string ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+    private readonly StringBuilder _body = new();
+
+    /// <summary>HTML-encodes <paramref name="text"/>.</summary>
+    public static string E(string? text) => HtmlEncoder.Default.Encode(text ?? string.Empty);
+
+    /// <summary>HTML-encodes an invariant-culture rendering of <paramref name="value"/>.</summary>
+    public static string E(IFormattable? value, string? format = null) => E(value?.ToString(format, CultureInfo.InvariantCulture));
+
+    /// <summary>Appends trusted markup (only literals and encoded values).</summary>
+    public HtmlPage Raw(string html)
+    {
+        _body.Append(html);
+        return this;
+    }
+
+    /// <summary>A form that posts to <paramref name="action"/> with the anti-forgery token; <paramref name="fields"/> is trusted markup.</summary>
+    public HtmlPage Form(string action, string button, string fields = "")
+    {
+        var tokens = antiforgery.GetAndStoreTokens(context);
+        _body.Append(CultureInfo.InvariantCulture, $"<form method=\"post\" action=\"{E(action)}\"><input type=\"hidden\" name=\"{E(tokens.FormFieldName)}\" value=\"{E(tokens.RequestToken)}\">{fields}<button type=\"submit\">{E(button)}</button></form>");
+        return this;
+    }
+
+    /// <summary>The whole page as a result, with its security headers.</summary>
+    public IResult ToResult(int statusCode = StatusCodes.Status200OK)
+    {
+        context.Response.Headers.ContentSecurityPolicy = ContentSecurityPolicy;
+        context.Response.Headers.XContentTypeOptions = "nosniff";
+        context.Response.Headers["Referrer-Policy"] = "no-referrer";
+        var html = $$"""
+            <!DOCTYPE html>
+            <html lang="en"><head><meta charset="utf-8"><title>{{E(title)}} · EvalLoop</title>
+            <style>
+            body{font:14px/1.45 system-ui,sans-serif;margin:0;color:#1d2329} header{background:#1d2329;padding:.6em 1.2em} header a{color:#fff;margin-right:1.2em;text-decoration:none}
+            main{padding:1em 1.2em;max-width:80em} table{border-collapse:collapse} td,th{border-bottom:1px solid #ddd;padding:.3em .6em;text-align:left;vertical-align:top}
+            pre{background:#f5f5f5;padding:.6em;overflow:auto;white-space:pre-wrap} form{display:inline-block;margin:.3em .6em .3em 0} .met{color:#17692c} .missed,.error{color:#a31515}
+            </style></head><body><header><a href="/">Experiments</a><a href="/runs">Runs</a><a href="/suggestions">Suggestions</a><a href="/schedules">Schedules</a><a href="/openapi/v1.json">API</a></header>
+            <main><h1>{{E(title)}}</h1>
+            {{_body}}
+            </main></body></html>
+            """;
+        return Results.Content(html, "text/html; charset=utf-8", Encoding.UTF8, statusCode);
+    }
+}

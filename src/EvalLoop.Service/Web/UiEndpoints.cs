@@ -1,0 +1,266 @@
+using System.Globalization;
+using EvalLoop.Core.Suggestions;
+using EvalLoop.Service.Api;
+using EvalLoop.Service.Composition;
+using EvalLoop.Service.Scheduling;
+using EvalLoop.Service.Security;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using static EvalLoop.Service.Web.HtmlPage;
+
+namespace EvalLoop.Service.Web;
+
+/// <summary>
+/// The server-rendered web UI (no scripts): experiments and goals, runs with their HTML reports, the suggestions inbox
+/// with approve and reject, and the schedules. Every form posts with an anti-forgery token and redirects back (POST,
+/// redirect, GET).
+/// </summary>
+public static class UiEndpoints
+{
+    /// <summary>Who a decision is recorded as when the form names nobody.</summary>
+    public const string DefaultDecider = "web";
+
+    public static IEndpointRouteBuilder MapEvalLoopUi(this IEndpointRouteBuilder endpoints)
+    {
+        var ui = endpoints.MapGroup(string.Empty).ExcludeFromDescription();
+        ui.MapGet("/", async (HttpContext http, IAntiforgery af, EvalLoopServices services, ExperimentSchedules schedules) =>
+        {
+            var page = new HtmlPage(http, af, "Experiments and goals");
+            page.Raw("<table><tr><th>Experiment</th><th>Goal</th><th>Status</th><th>Scores (pass rate / target)</th><th>Latest run</th><th>Schedule</th></tr>");
+            foreach (var e in await ExperimentStatus.ListAsync(services, schedules, http.RequestAborted))
+            {
+                var scores = string.Join("<br>", e.Scores.Select(s => $"{E(s.Scorer)}: {E(s.PassRate, "P1")}{(s.Target is { } t ? " / " + E(t, "P0") : string.Empty)}"));
+                var run = e.LatestRunId is null ? "—" : $"<a href=\"/runs/{E(Uri.EscapeDataString(e.LatestRunId))}\">{E(e.LatestRunId)}</a>";
+                page.Raw($"<tr><td>{E(e.Name)}</td><td>{E(e.Goal)}</td><td class=\"{(e.Status == "met" ? "met" : "missed")}\">{E(e.Status)}</td><td>{scores}</td><td>{run}</td><td>{E(e.Schedule ?? "on demand")}</td></tr>");
+            }
+
+            return page.Raw("</table>").ToResult();
+        });
+
+        ui.MapGet("/runs", async (HttpContext http, IAntiforgery af, EvalLoopServices services, string? experiment) =>
+        {
+            var page = new HtmlPage(http, af, experiment is null ? "Runs" : "Runs of " + experiment);
+            page.Raw("<table><tr><th>Run</th><th>Experiment</th><th>Status</th><th>Model</th><th>Started</th><th>Seconds</th><th>Report</th></tr>");
+            foreach (var r in await services.Runs.ListRunsAsync(experiment, 200, http.RequestAborted))
+            {
+                var id = E(Uri.EscapeDataString(r.Id));
+                page.Raw($"<tr><td><a href=\"/runs/{id}\">{E(r.Id)}</a></td><td>{E(r.ExperimentName)}</td><td>{E(r.Status)}</td><td>{E(r.Provider)}/{E(r.Model)}</td><td>{E(r.StartedAt, "u")}</td><td>{E(r.WallSeconds, "F1")}</td><td><a href=\"/runs/{id}/report\">report</a></td></tr>");
+            }
+
+            return page.Raw("</table>").ToResult();
+        });
+
+        ui.MapGet("/runs/{id}", async (string id, HttpContext http, IAntiforgery af, EvalLoopServices services) =>
+        {
+            var run = await services.Runs.GetRunAsync(id, http.RequestAborted);
+            if (run is null)
+            {
+                return new HtmlPage(http, af, "Run not found").Raw($"<p>There is no run {E(id)}.</p>").ToResult(StatusCodes.Status404NotFound);
+            }
+
+            var summary = await services.Runs.SummarizeAsync(id, http.RequestAborted);
+            var page = new HtmlPage(http, af, "Run " + run.Id);
+            page.Raw($"<p>{E(run.ExperimentName)} · {E(run.Status)} · {E(run.Provider)}/{E(run.Model)} · prompt {E(run.PromptVersion)} · dataset {E(run.DatasetName)}@{E(run.DatasetVersion)}</p>");
+            page.Raw($"<p>{E(summary.Results, "D")} results: {E(summary.Passed, "D")} passed, {E(summary.Failed, "D")} failed, {E(summary.Errored, "D")} errored. <a href=\"/runs/{E(Uri.EscapeDataString(run.Id))}/report\">Open the HTML report</a></p>");
+            if (run.Error is not null)
+            {
+                page.Raw($"<p class=\"error\">{E(run.Error)}</p>");
+            }
+
+            page.Raw("<table><tr><th>Scorer</th><th>Mean</th><th>Pass rate</th></tr>");
+            foreach (var s in summary.Scorers)
+            {
+                page.Raw($"<tr><td>{E(s.Scorer)}</td><td>{E(s.Mean, "F3")}</td><td>{E(s.PassRate, "P1")}</td></tr>");
+            }
+
+            page.Raw("</table><h2>Suggestions from this run</h2><ul>");
+            foreach (var s in await services.Suggestions.ListAsync(new SuggestionQuery { RunId = run.Id }, http.RequestAborted))
+            {
+                page.Raw($"<li><a href=\"/suggestions/{E(Uri.EscapeDataString(s.Id))}\">{E(s.Title)}</a> ({E(s.Status)})</li>");
+            }
+
+            return page.Raw("</ul>").ToResult();
+        });
+
+        ui.MapGet("/runs/{id}/report", async (string id, HttpContext http, EvalLoopServices services) =>
+        {
+            if (await services.Runs.GetRunAsync(id, http.RequestAborted) is null)
+            {
+                return Results.NotFound();
+            }
+
+            // The report is self-contained and carries its own Content-Security-Policy; it is rendered fresh so it shows the latest clusters and suggestions.
+            var buffer = new MemoryStream();
+            await services.Reports.WriteRunReportAsync(id, buffer, http.RequestAborted);
+            http.Response.Headers.XContentTypeOptions = "nosniff";
+            return Results.Bytes(buffer.ToArray(), "text/html; charset=utf-8");
+        });
+
+        ui.MapGet("/suggestions", async (HttpContext http, IAntiforgery af, EvalLoopServices services, string? status) =>
+        {
+            status = SuggestionStatus.IsKnown(status) ? status : SuggestionStatus.Pending;
+            var page = new HtmlPage(http, af, "Suggestions: " + status);
+            page.Raw("<p>" + string.Join(" · ", SuggestionStatus.All.Select(s => $"<a href=\"/suggestions?status={E(s)}\">{E(s)}</a>")) + "</p>");
+            page.Raw("<table><tr><th>Suggestion</th><th>Experiment</th><th>Kind</th><th>Run</th><th>Created</th></tr>");
+            foreach (var s in await services.Suggestions.ListAsync(new SuggestionQuery { Status = status }, http.RequestAborted))
+            {
+                page.Raw($"<tr><td><a href=\"/suggestions/{E(Uri.EscapeDataString(s.Id))}\">{E(s.Title)}</a></td><td>{E(s.ExperimentName)}</td><td>{E(s.Kind)}</td><td><a href=\"/runs/{E(Uri.EscapeDataString(s.RunId))}\">{E(s.RunId)}</a></td><td>{E(s.CreatedAt, "u")}</td></tr>");
+            }
+
+            return page.Raw("</table>").ToResult();
+        });
+
+        ui.MapGet("/suggestions/{id}", async (string id, HttpContext http, IAntiforgery af, EvalLoopServices services, string? message) =>
+        {
+            var s = await services.Suggestions.GetAsync(id, http.RequestAborted);
+            if (s is null)
+            {
+                return new HtmlPage(http, af, "Suggestion not found").Raw($"<p>There is no suggestion {E(id)}.</p>").ToResult(StatusCodes.Status404NotFound);
+            }
+
+            var page = new HtmlPage(http, af, s.Title);
+            if (message is not null)
+            {
+                page.Raw($"<p class=\"error\">{E(message)}</p>");
+            }
+
+            page.Raw($"<p>{E(s.Kind)} suggestion for {E(s.ExperimentName)} from run <a href=\"/runs/{E(Uri.EscapeDataString(s.RunId))}\">{E(s.RunId)}</a> · status <strong>{E(s.Status)}</strong>");
+            if (s.DecidedBy is not null)
+            {
+                page.Raw($" by {E(s.DecidedBy)} at {E(s.DecidedAt, "u")}{(s.DecisionReason is null ? string.Empty : ": " + E(s.DecisionReason))}");
+            }
+
+            if (s.ResultingVersion is not null)
+            {
+                page.Raw($" · new version {E(s.ResultingVersion)} (<a href=\"/runs?experiment={E(Uri.EscapeDataString(s.ExperimentName))}\">its runs</a>)");
+            }
+
+            page.Raw($"</p><h2>Summary</h2><pre>{E(s.Summary)}</pre><h2>Change</h2><pre>{E(s.ChangeJson)}</pre><h2>Evidence</h2><pre>{E(s.EvidenceJson ?? "not verified yet")}</pre>");
+            if (s.Status == SuggestionStatus.Pending)
+            {
+                var path = "/suggestions/" + Uri.EscapeDataString(s.Id);
+                page.Form(path + "/approve", "Approve", "<label>by <input name=\"by\" value=\"web\"></label> <label><input type=\"checkbox\" name=\"rerun\" value=\"true\" checked> re-run</label> ");
+                page.Form(path + "/reject", "Reject", "<label>reason <input name=\"reason\" required></label> <label>by <input name=\"by\" value=\"web\"></label> ");
+            }
+
+            return page.ToResult();
+        });
+
+        ui.MapPost("/suggestions/{id}/approve", async (string id, HttpContext http, IAntiforgery af, SuggestionDecisions decisions) =>
+        {
+            if (await ReadValidFormAsync(http, af) is not { } form)
+            {
+                return Forbidden(http, af);
+            }
+
+            var outcome = await decisions.ApproveAsync(id, Field(form, "by") ?? DefaultDecider, Field(form, "reason"), Field(form, "rerun") == "true", http.RequestAborted);
+            return AfterDecision(id, outcome);
+        }).DisableAntiforgery();
+
+        ui.MapPost("/suggestions/{id}/reject", async (string id, HttpContext http, IAntiforgery af, SuggestionDecisions decisions) =>
+        {
+            if (await ReadValidFormAsync(http, af) is not { } form)
+            {
+                return Forbidden(http, af);
+            }
+
+            if (Field(form, "reason") is not { } reason)
+            {
+                return Results.Redirect($"/suggestions/{Uri.EscapeDataString(id)}?message={Uri.EscapeDataString("A rejection needs a reason.")}");
+            }
+
+            return AfterDecision(id, await decisions.RejectAsync(id, Field(form, "by") ?? DefaultDecider, reason, http.RequestAborted));
+        }).DisableAntiforgery();
+
+        ui.MapGet("/schedules", async (HttpContext http, IAntiforgery af, ExperimentSchedules schedules) =>
+        {
+            var page = new HtmlPage(http, af, "Schedules");
+            page.Raw("<p>A missed fire time (the host was down) runs once when the host is back. A trigger that fires while its experiment runs waits for that run.</p>");
+            page.Raw("<table><tr><th>Experiment</th><th>Cron</th><th>State</th><th>Next</th><th>Previous</th><th></th></tr>");
+            foreach (var s in await schedules.ListAsync(http.RequestAborted))
+            {
+                var path = "/schedules/" + Uri.EscapeDataString(s.Experiment);
+                page.Raw($"<tr><td>{E(s.Experiment)}</td><td>{E(s.Cron ?? "on demand")}</td><td>{E(s.State)}</td><td>{E(s.NextFireTime, "u")}</td><td>{E(s.PreviousFireTime, "u")}</td><td>");
+                page.Form(path + "/trigger", "Run now");
+                if (s.Cron is not null)
+                {
+                    page.Form(path + (s.State == "Paused" ? "/resume" : "/pause"), s.State == "Paused" ? "Resume" : "Pause");
+                }
+
+                page.Raw("</td></tr>");
+            }
+
+            page.Raw("</table>");
+            foreach (var (file, error) in schedules.SyncErrors)
+            {
+                page.Raw($"<p class=\"error\">{E(file)}: {E(error)}</p>");
+            }
+
+            return page.ToResult();
+        });
+
+        ui.MapPost("/schedules/{name}/{action:regex(^(pause|resume|trigger)$)}", async (string name, string action, HttpContext http, IAntiforgery af, ExperimentSchedules schedules) =>
+        {
+            if (await ReadValidFormAsync(http, af) is null)
+            {
+                return Forbidden(http, af);
+            }
+
+            var done = action switch
+            {
+                "pause" => await schedules.PauseAsync(name, http.RequestAborted),
+                "resume" => await schedules.ResumeAsync(name, http.RequestAborted),
+                _ => await schedules.TriggerAsync(name, http.RequestAborted),
+            };
+            return done ? Results.Redirect("/schedules") : Results.NotFound();
+        }).DisableAntiforgery();
+
+        ui.MapGet("/login", (HttpContext http, IAntiforgery af, TokenAuthentication auth) =>
+            auth.Enabled
+                ? new HtmlPage(http, af, "Sign in").Form("/login", "Sign in", "<label>token <input type=\"password\" name=\"token\" autocomplete=\"current-password\"></label> ").ToResult()
+                : Results.Redirect("/"));
+
+        ui.MapPost("/login", async (HttpContext http, IAntiforgery af, TokenAuthentication auth) =>
+        {
+            if (!auth.Enabled)
+            {
+                return Results.Redirect("/");
+            }
+
+            if (await ReadValidFormAsync(http, af) is not { } form || !auth.IsToken(Field(form, "token")))
+            {
+                return new HtmlPage(http, af, "Sign in").Raw("<p class=\"error\">That is not the token.</p>").Form("/login", "Sign in", "<label>token <input type=\"password\" name=\"token\"></label> ").ToResult(StatusCodes.Status401Unauthorized);
+            }
+
+            http.Response.Cookies.Append(TokenAuthentication.CookieName, auth.SessionValue, new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Strict, Secure = http.Request.IsHttps, Path = "/" });
+            return Results.Redirect("/");
+        }).DisableAntiforgery();
+
+        return endpoints;
+    }
+
+    private static IResult AfterDecision(string id, DecisionOutcome outcome) => outcome.Status switch
+    {
+        DecisionStatus.Applied => Results.Redirect($"/suggestions/{Uri.EscapeDataString(id)}" + (outcome.RerunQueued ? "?message=" + Uri.EscapeDataString("Approved; a re-run of the experiment is queued.") : string.Empty)),
+        DecisionStatus.NotFound => Results.NotFound(),
+        _ => Results.Redirect($"/suggestions/{Uri.EscapeDataString(id)}?message={Uri.EscapeDataString("Not applied: " + outcome.Error)}"),
+    };
+
+    private static async Task<IFormCollection?> ReadValidFormAsync(HttpContext http, IAntiforgery antiforgery)
+    {
+        if (!http.Request.HasFormContentType || !await antiforgery.IsRequestValidAsync(http))
+        {
+            return null;
+        }
+
+        return await http.Request.ReadFormAsync(http.RequestAborted);
+    }
+
+    private static string? Field(IFormCollection form, string name) =>
+        form.TryGetValue(name, out var value) && !string.IsNullOrWhiteSpace(value.ToString()) ? value.ToString().Trim() : null;
+
+    private static IResult Forbidden(HttpContext http, IAntiforgery af) =>
+        new HtmlPage(http, af, "Refused").Raw("<p class=\"error\">The form's anti-forgery token is missing or invalid; reload the page and try again.</p>").ToResult(StatusCodes.Status400BadRequest);
+}

@@ -1,0 +1,281 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using EvalLoop.Core.Datasets;
+using EvalLoop.Core.Experiments;
+using EvalLoop.Core.Suggestions;
+using EvalLoop.Core.Versions;
+using EvalLoop.Core.Workspace;
+using EvalLoop.Suggestions.Changes;
+
+namespace EvalLoop.Suggestions.Applying;
+
+/// <summary>
+/// Approves or rejects suggestions. Approving writes the change into the file the user owns as a new version: the file
+/// is checked against the hash recorded when the suggestion was made (a file changed since, by hand or by another
+/// approval, is never overwritten: the approval is refused), written atomically (temp file, then rename) and recorded
+/// with the content it replaced in the version history, so every earlier version can be read back and restored. The
+/// decision (who, when, why, the version created) goes to the suggestion's audit history.
+/// </summary>
+public sealed class SuggestionApprover(
+    ISuggestionStore suggestions,
+    IFileVersionStore versions,
+    ExperimentLoader experiments,
+    WorkspaceLayout workspace,
+    TimeProvider? timeProvider = null)
+{
+    private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
+
+    /// <summary>Applies the pending suggestion <paramref name="id"/> and records the approval.</summary>
+    /// <exception cref="KeyNotFoundException">No suggestion has that id.</exception>
+    /// <exception cref="InvalidOperationException">It is not pending, or its kind cannot be applied.</exception>
+    /// <exception cref="SuggestionConflictException">The file changed since the suggestion was made; nothing was written.</exception>
+    public async Task<ApprovalResult> ApproveAsync(string id, string by, string? reason = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(id);
+        ArgumentException.ThrowIfNullOrWhiteSpace(by);
+        var suggestion = await RequirePendingAsync(id, approve: true, cancellationToken);
+        var edit = suggestion.Kind switch
+        {
+            SuggestionKinds.Prompt => await PromptEditAsync(suggestion, cancellationToken),
+            SuggestionKinds.Dataset => await DatasetEditAsync(suggestion, cancellationToken),
+            SuggestionKinds.Scorer => await ScorerEditAsync(suggestion, cancellationToken),
+            SuggestionKinds.Goal => throw new InvalidOperationException($"Suggestion {id} is a goal draft; approve it with: evalloop goal approve {id}"),
+            _ => throw new InvalidOperationException($"Suggestion {id} is a {suggestion.Kind} suggestion; those cannot be applied automatically. Make the change by hand and reject it with a reason."),
+        };
+
+        var now = _time.GetUtcNow();
+        var previous = edit.Version(edit.BaseContent, edit.BaseVersion, null, by, now, $"as found before approving {id}");
+        var next = edit.Version(edit.NewContent, edit.NewVersion, id, by, now, $"approved suggestion {id}: {suggestion.Title}");
+        var change = await versions.RecordChangeAsync(previous, next, async token =>
+        {
+            // Under the version store's lock: the file and the suggestion are exactly as this approval expects, or nothing is written.
+            var current = await ReadAsync(edit.FullPath, token);
+            if (FileContentHash.Compute(current) != edit.BaseSha256)
+            {
+                throw Changed(suggestion, edit.RelativePath, current == edit.NewContent);
+            }
+
+            var latest = await suggestions.GetAsync(id, token);
+            if (latest?.Status != SuggestionStatus.Pending)
+            {
+                throw new InvalidOperationException($"Suggestion {id} is already {latest?.Status}.");
+            }
+
+            await AtomicFile.WriteAsync(edit.FullPath, edit.NewContent, token);
+        }, cancellationToken);
+
+        try
+        {
+            var decided = await suggestions.DecideAsync(id, approve: true, by, reason, edit.NewVersion, _time, cancellationToken);
+            return new ApprovalResult(decided, change, edit.RelativePath);
+        }
+        catch (Exception ex) when (ex is SuggestionConcurrencyException or InvalidOperationException)
+        {
+            // Someone decided the suggestion between our write and our decision (a concurrent rejection): put the file
+            // back as it was, as a recorded version too, so the file never carries a change nobody approved.
+            var undo = change.Next with { Id = 0, Content = edit.BaseContent, Sha256 = edit.BaseSha256, ContentVersion = edit.BaseVersion, SuggestionId = null, Note = $"restored: the approval of {id} lost a race with another decision" };
+            await versions.RecordChangeAsync(change.Next, undo, token => AtomicFile.WriteAsync(edit.FullPath, edit.BaseContent, token), CancellationToken.None);
+            throw;
+        }
+    }
+
+    /// <summary>Rejects the pending suggestion <paramref name="id"/>; the reason is required and kept, and the same change is never proposed again.</summary>
+    public async Task<Suggestion> RejectAsync(string id, string by, string reason, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(id);
+        ArgumentException.ThrowIfNullOrWhiteSpace(by);
+        if (string.IsNullOrWhiteSpace(reason))
+        {
+            throw new ArgumentException("A rejection needs a reason (--reason \"...\"): it is kept with the suggestion so the same change is not proposed again blindly.", nameof(reason));
+        }
+
+        await RequirePendingAsync(id, approve: false, cancellationToken);
+        return await suggestions.DecideAsync(id, approve: false, by, reason, resultingVersion: null, _time, cancellationToken);
+    }
+
+    private async Task<Suggestion> RequirePendingAsync(string id, bool approve, CancellationToken cancellationToken)
+    {
+        var suggestion = await suggestions.GetAsync(id, cancellationToken) ?? throw new KeyNotFoundException($"There is no suggestion '{id}' (see: evalloop suggestions list).");
+        if (suggestion.Status != SuggestionStatus.Pending)
+        {
+            var by = suggestion.DecidedBy is null ? string.Empty : $" by {suggestion.DecidedBy}{(suggestion.DecidedAt is { } at ? $" at {at:u}" : string.Empty)}";
+            throw new InvalidOperationException($"Suggestion {id} is already {suggestion.Status}{by}; only a {SuggestionStatus.Pending} suggestion can be {(approve ? "approved" : "rejected")}.");
+        }
+
+        return suggestion;
+    }
+
+    /// <summary>Everything an approval writes: the file, its content before and after, and the versions they stand for.</summary>
+    private sealed record Edit(string Kind, string Name, string FullPath, string RelativePath, string BaseContent, string BaseSha256, string? BaseVersion, string NewContent, string NewVersion)
+    {
+        public FileVersion Version(string content, string? contentVersion, string? suggestionId, string by, DateTimeOffset at, string note) => new()
+        {
+            Kind = Kind,
+            Name = Name,
+            Path = RelativePath,
+            Sha256 = FileContentHash.Compute(content),
+            Content = content,
+            ContentVersion = contentVersion,
+            SuggestionId = suggestionId,
+            CreatedBy = by,
+            CreatedAt = at,
+            Note = note,
+        };
+    }
+
+    private async Task<Edit> PromptEditAsync(Suggestion suggestion, CancellationToken cancellationToken)
+    {
+        var change = SuggestionJson.Deserialize<PromptChange>(suggestion.ChangeJson);
+        var (full, content) = await ReadCheckedAsync(suggestion, change.ExperimentPath, change.BaseFileSha256, cancellationToken);
+        string updated;
+        try
+        {
+            updated = YamlTextEditor.ReplacePrompt(content, change.Proposed);
+        }
+        catch (FormatException ex)
+        {
+            throw new SuggestionConflictException($"{change.ExperimentPath} cannot be edited ({ex.Message}); nothing was written.", ex);
+        }
+
+        var loaded = await ValidateAsync(full, updated, path => experiments.LoadAsync(path, cancellationToken));
+        if (loaded.Prompt != change.Proposed)
+        {
+            throw new InvalidOperationException($"The edited {change.ExperimentPath} would not load with the proposed prompt; nothing was written.");
+        }
+
+        return new Edit(FileVersionKinds.Experiment, suggestion.ExperimentName, full, change.ExperimentPath, content, change.BaseFileSha256, change.BasePromptVersion, updated, change.ProposedPromptVersion);
+    }
+
+    private async Task<Edit> DatasetEditAsync(Suggestion suggestion, CancellationToken cancellationToken)
+    {
+        var change = SuggestionJson.Deserialize<DatasetChange>(suggestion.ChangeJson);
+        var (full, content) = await ReadCheckedAsync(suggestion, change.DatasetPath, change.BaseFileSha256, cancellationToken);
+        var cases = await JsonlDatasetReader.ReadAsync(full, cancellationToken);
+        string updated;
+        try
+        {
+            updated = JsonlTextEditor.Apply(content, cases, change.Operations);
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new SuggestionConflictException(ex.Message, ex);
+        }
+
+        var newCases = await ValidateAsync(full, updated, path => JsonlDatasetReader.ReadAsync(path, cancellationToken));
+        return new Edit(FileVersionKinds.Dataset, change.DatasetName, full, change.DatasetPath, content, change.BaseFileSha256, DatasetVersioning.ComputeVersion(cases), updated, DatasetVersioning.ComputeVersion(newCases));
+    }
+
+    private async Task<Edit> ScorerEditAsync(Suggestion suggestion, CancellationToken cancellationToken)
+    {
+        var change = SuggestionJson.Deserialize<ScorerChange>(suggestion.ChangeJson);
+        var (full, content) = await ReadCheckedAsync(suggestion, change.FilePath, change.BaseFileSha256, cancellationToken);
+        string updated;
+        if (!change.Inline)
+        {
+            updated = content;
+            if (change.ThresholdAfter is { } threshold && threshold != change.ThresholdBefore)
+            {
+                updated = YamlTextEditor.SetFlowValue(updated, [], "threshold", YamlTextEditor.Number(threshold));
+            }
+
+            if (change.OptionsAfter is { } options && !JsonNode.DeepEquals(options, change.OptionsBefore))
+            {
+                updated = YamlTextEditor.SetFlowValue(updated, [], "options", YamlTextEditor.Flow(options));
+            }
+
+            var loaded = await ValidateAsync(full, updated, path => experiments.LoadScorerAsync(path, cancellationToken));
+            CheckScorer(loaded.Threshold, loaded.Options, change);
+        }
+        else
+        {
+            var index = InlineScorerIndex(content, change.ScorerName)
+                ?? throw new SuggestionConflictException($"Scorer '{change.ScorerName}' is not a plain list item of 'scorers' in {change.FilePath}; set its options by hand: {YamlTextEditor.Flow(change.OptionsAfter)}.");
+            var mapping = new JsonObject { ["name"] = change.ScorerName, ["type"] = change.ScorerType };
+            if (change.ThresholdAfter is { } threshold)
+            {
+                mapping["threshold"] = threshold;
+            }
+
+            if (change.OptionsAfter is { } options)
+            {
+                mapping["options"] = options.DeepClone();
+            }
+
+            updated = YamlTextEditor.ReplaceScalarItem(content, ["scorers"], index, YamlTextEditor.Flow(mapping));
+            var loaded = await ValidateAsync(full, updated, path => experiments.LoadAsync(path, cancellationToken));
+            var scorer = loaded.Scorers.FirstOrDefault(s => s.Name == change.ScorerName)
+                ?? throw new InvalidOperationException($"The edited {change.FilePath} lost the scorer '{change.ScorerName}'; nothing was written.");
+            CheckScorer(scorer.Threshold, scorer.Options, change);
+        }
+
+        var newSha = FileContentHash.Compute(updated);
+        return new Edit(change.Inline ? FileVersionKinds.Experiment : FileVersionKinds.Scorer, change.Inline ? suggestion.ExperimentName : change.ScorerName, full, change.FilePath, content, change.BaseFileSha256, null, updated, "sha-" + newSha[..12]);
+    }
+
+    private static void CheckScorer(double? threshold, JsonElement? options, ScorerChange change)
+    {
+        var loadedOptions = options is { ValueKind: JsonValueKind.Object } o ? JsonNode.Parse(o.GetRawText()) : null;
+        if (threshold != (change.ThresholdAfter ?? change.ThresholdBefore) || (change.OptionsAfter is not null && !JsonNode.DeepEquals(loadedOptions, change.OptionsAfter)))
+        {
+            throw new InvalidOperationException($"The edited {change.FilePath} would not load with the proposed scorer settings; nothing was written.");
+        }
+    }
+
+    private static int? InlineScorerIndex(string yaml, string name)
+    {
+        var root = YamlTextEditor.Load(yaml);
+        if (!root.Children.TryGetValue(new YamlDotNet.RepresentationModel.YamlScalarNode("scorers"), out var node) || node is not YamlDotNet.RepresentationModel.YamlSequenceNode list)
+        {
+            return null;
+        }
+
+        for (var i = 0; i < list.Children.Count; i++)
+        {
+            if (list.Children[i] is YamlDotNet.RepresentationModel.YamlScalarNode { Value: var value } && value == name)
+            {
+                return i;
+            }
+        }
+
+        return null;
+    }
+
+    private async Task<(string FullPath, string Content)> ReadCheckedAsync(Suggestion suggestion, string relativePath, string baseSha256, CancellationToken cancellationToken)
+    {
+        var full = Path.GetFullPath(relativePath, workspace.Root);
+        var content = await ReadAsync(full, cancellationToken);
+        if (FileContentHash.Compute(content) != baseSha256)
+        {
+            throw Changed(suggestion, relativePath, alreadyApplied: false);
+        }
+
+        return (full, content);
+    }
+
+    private static async Task<string> ReadAsync(string path, CancellationToken cancellationToken) =>
+        File.Exists(path) ? await File.ReadAllTextAsync(path, cancellationToken) : string.Empty;
+
+    private static SuggestionConflictException Changed(Suggestion suggestion, string path, bool alreadyApplied) => new(alreadyApplied
+        ? $"{path} already contains the change of suggestion {suggestion.Id} (approved at the same time by someone else?); nothing was written."
+        : $"{path} has changed since suggestion {suggestion.Id} was made (by hand, or by another approved suggestion); approving it would overwrite that change, so nothing was written. Run the experiment again and ask for new suggestions: evalloop suggest RUN_ID.");
+
+    /// <summary>Writes <paramref name="content"/> to a temp file beside <paramref name="path"/> and loads it as the real file would be loaded.</summary>
+    private static async Task<T> ValidateAsync<T>(string path, string content, Func<string, Task<T>> load)
+    {
+        var directory = Path.GetDirectoryName(path)!;
+        var temp = Path.Combine(directory, $".{Path.GetFileNameWithoutExtension(path)}.{Guid.NewGuid():N}{Path.GetExtension(path)}");
+        try
+        {
+            await File.WriteAllTextAsync(temp, content);
+            return await load(temp);
+        }
+        catch (WorkspaceFileException ex)
+        {
+            throw new InvalidOperationException($"The edited file would not load ({ex.Problem}); nothing was written.", ex);
+        }
+        finally
+        {
+            File.Delete(temp);
+        }
+    }
+}

@@ -1,0 +1,60 @@
+using EvalLoop.Core.Experiments;
+using EvalLoop.Core.Scoring;
+using EvalLoop.Core.Suggestions;
+using EvalLoop.Suggestions.Changes;
+
+namespace EvalLoop.Suggestions;
+
+/// <summary>A change a strategy proposes, before verification. The suggester verifies it and stores it as a <see cref="Suggestion"/>.</summary>
+public abstract record SuggestionCandidate
+{
+    /// <summary>One of <see cref="SuggestionKinds"/>.</summary>
+    public abstract string Kind { get; }
+
+    /// <summary>The strategy that proposed it.</summary>
+    public required string Strategy { get; init; }
+
+    public required string Title { get; init; }
+
+    public required string Summary { get; init; }
+
+    /// <summary>The failure clusters it addresses.</summary>
+    public IReadOnlyList<string> ClusterIds { get; init; } = [];
+
+    public required Provenance Provenance { get; init; }
+}
+
+/// <summary>A new prompt.</summary>
+public sealed record PromptCandidate : SuggestionCandidate
+{
+    public override string Kind => SuggestionKinds.Prompt;
+
+    public required PromptDefinition Proposed { get; init; }
+}
+
+/// <summary>Row operations on the dataset file.</summary>
+public sealed record DatasetCandidate : SuggestionCandidate
+{
+    public override string Kind => SuggestionKinds.Dataset;
+
+    public required IReadOnlyList<DatasetOperation> Operations { get; init; }
+
+    /// <summary>Rows to add that have no result yet: the suggester runs the current prompt on them for the evidence.</summary>
+    public IReadOnlyList<Core.Datasets.DatasetCase> RowsToRun { get; init; } = [];
+}
+
+/// <summary>A scorer with new options or a new threshold.</summary>
+public sealed record ScorerCandidate : SuggestionCandidate
+{
+    public override string Kind => SuggestionKinds.Scorer;
+
+    public required ScorerDefinition Current { get; init; }
+
+    public required ScorerDefinition Proposed { get; init; }
+
+    /// <summary>
+    /// True when the proposed scorer only moves the threshold, so re-scoring compares stored scores with it and never
+    /// calls the scorer (a model-graded scorer would call its judge).
+    /// </summary>
+    public bool ThresholdOnly { get; init; }
+}

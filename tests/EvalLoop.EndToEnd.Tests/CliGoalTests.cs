@@ -1,0 +1,62 @@
+using System.Text.Json;
+
+namespace EvalLoop.EndToEnd.Tests;
+
+/// <summary><c>evalloop goal new/approve/show/list</c> through the real <c>./evalloop</c> script, offline.</summary>
+[Collection("cli")]
+public sealed class CliGoalTests
+{
+    [Fact]
+    public async Task DraftsAGoalAsAPendingSuggestionApprovesItRunsItsExperimentAndShowsItsStatus()
+    {
+        // Arrange
+        using var workspace = CliProcess.CopySampleWorkspace();
+        string[] labels = ["billing", "bug", "other"];
+        workspace.Write("datasets/mini.jsonl", string.Concat(Enumerable.Range(0, 12).Select(i =>
+            $$"""{"id": "m{{i}}", "input": "ticket about {{labels[i % 3]}} number {{i}}", "expected": "{{labels[i % 3]}}"}""" + "\n")));
+
+        // Act: the sample goal before any run, then a draft
+        var list = await CliProcess.RunAsync(workspace.Path, "goal", "list", "--json");
+        var draft = await CliProcess.RunAsync(workspace.Path, "goal", "new", "mini-routing", "Route each ticket to the right label; accuracy >= 0.5; never leak secrets", "--dataset", "mini", "--json");
+
+        // Assert
+        list.ExitCode.Should().Be(0, list.ToString());
+        using (var listJson = JsonDocument.Parse(list.Stdout))
+        {
+            var sample = listJson.RootElement.EnumerateArray().Single(g => g.GetProperty("name").GetString() == "banking77-routing");
+            sample.GetProperty("status").GetString().Should().Be("not-run");
+            sample.GetProperty("requirements").EnumerateArray().Should().Contain(r => !r.GetProperty("covered").GetBoolean());
+        }
+
+        draft.ExitCode.Should().Be(0, draft.ToString());
+        using var draftJson = JsonDocument.Parse(draft.Stdout);
+        var id = draftJson.RootElement.GetProperty("suggestion_id").GetString()!;
+        draftJson.RootElement.GetProperty("status").GetString().Should().Be("pending");
+        draftJson.RootElement.GetProperty("uncovered").EnumerateArray().Select(u => u.GetString()).Should().Equal("never-leak-secrets");
+        draftJson.RootElement.GetProperty("files").EnumerateArray().Select(f => f.GetProperty("path").GetString())
+            .Should().Equal("experiments/goals/mini-routing.yaml", "scorers/mini-routing-labels.yaml", "experiments/mini-routing.yaml");
+        File.Exists(workspace.File("experiments/goals/mini-routing.yaml")).Should().BeFalse("nothing is written before approval");
+
+        // Act: approve, run, show
+        var approve = await CliProcess.RunAsync(workspace.Path, "goal", "approve", id, "--by", "tester");
+        approve.ExitCode.Should().Be(0, approve.ToString());
+        File.Exists(workspace.File("experiments/goals/mini-routing.yaml")).Should().BeTrue();
+        var run = await CliProcess.RunAsync(workspace.Path, "run", "mini-routing", "--json");
+        run.ExitCode.Should().BeOneOf([0, 1], run.ToString());
+        var show = await CliProcess.RunAsync(workspace.Path, "goal", "show", "mini-routing", "--json");
+        var text = await CliProcess.RunAsync(workspace.Path, "goal", "show", "mini-routing");
+
+        // Assert
+        show.ExitCode.Should().Be(0, show.ToString());
+        using var showJson = JsonDocument.Parse(show.Stdout);
+        var requirements = showJson.RootElement.GetProperty("requirements").EnumerateArray().ToList();
+        var accuracy = requirements.Single(r => r.GetProperty("target").ValueKind == JsonValueKind.Number);
+        accuracy.GetProperty("status").GetString().Should().BeOneOf("met", "missed");
+        accuracy.GetProperty("coverage")[0].GetProperty("scorer").GetString().Should().Be("exact-match");
+        accuracy.GetProperty("coverage")[0].GetProperty("pass_rate").GetDouble().Should().BeInRange(0, 1);
+        requirements.Single(r => r.GetProperty("id").GetString() == "never-leak-secrets").GetProperty("status").GetString().Should().Be("uncovered");
+        showJson.RootElement.GetProperty("problems").GetArrayLength().Should().Be(0, show.Stdout);
+        text.ExitCode.Should().Be(0, text.ToString());
+        text.Stdout.Should().Contain("UNCOVERED").And.Contain("overall:");
+    }
+}

@@ -1,0 +1,110 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+
+namespace EvalLoop.Service.Tests;
+
+public sealed class ApiTests
+{
+    [Fact]
+    public async Task TriggersARunThatShowsUpInTheRunsListWithItsReport()
+    {
+        await using var host = await ServiceHost.StartAsync();
+
+        var runId = await host.RunAsync();
+
+        var run = await host.GetJsonAsync($"/api/runs/{runId}");
+        run["run"]!["status"]!.GetValue<string>().Should().Be("completed");
+        run["run"]!["experiment_name"]!.GetValue<string>().Should().Be(ServiceHost.Experiment);
+        run["summary"]!["results"]!.GetValue<int>().Should().Be(6);
+        var report = await host.Client.GetAsync(run["report"]!.GetValue<string>());
+        report.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await report.Content.ReadAsStringAsync()).Should().Contain(runId);
+        var experiments = (await host.GetJsonAsync("/api/experiments")).AsArray();
+        experiments.Should().ContainSingle().Which!["latest_run_id"]!.GetValue<string>().Should().Be(runId);
+    }
+
+    [Fact]
+    public async Task ApprovesOnceAndAnswersConflictToTheSecondApproval()
+    {
+        await using var host = await ServiceHost.StartAsync();
+        var runId = await host.RunAsync();
+        var suggestion = await host.SavePromptSuggestionAsync(runId, "Answer in lower case.\n", "lower case");
+
+        var pending = (await host.GetJsonAsync("/api/suggestions?status=pending")).AsArray();
+        var first = await host.Client.PostAsync($"/api/suggestions/{suggestion.Id}/approve", ServiceHost.Json(new { by = "alice" }));
+        var second = await host.Client.PostAsync($"/api/suggestions/{suggestion.Id}/approve", ServiceHost.Json(new { by = "bob" }));
+
+        pending.Select(s => s!["id"]!.GetValue<string>()).Should().Contain(suggestion.Id);
+        first.StatusCode.Should().Be(HttpStatusCode.OK);
+        second.StatusCode.Should().Be(HttpStatusCode.Conflict);
+        var conflict = await second.Content.ReadFromJsonAsync<JsonNode>();
+        conflict!["decided_by"]!.GetValue<string>().Should().Be("alice", "the loser is told who approved it");
+        var stored = await host.GetJsonAsync($"/api/suggestions/{suggestion.Id}");
+        stored["status"]!.GetValue<string>().Should().Be("approved");
+        stored["resulting_version"]!.GetValue<string>().Should().NotBeNullOrEmpty();
+        (await File.ReadAllTextAsync(Path.Combine(host.Root, ServiceHost.ExperimentPath))).Should().Contain("Answer in lower case.");
+    }
+
+    [Fact]
+    public async Task RejectsWithAReasonAndRequiresOne()
+    {
+        await using var host = await ServiceHost.StartAsync();
+        var runId = await host.RunAsync();
+        var suggestion = await host.SavePromptSuggestionAsync(runId, "Be brief.\n", "be brief");
+
+        var withoutReason = await host.Client.PostAsync($"/api/suggestions/{suggestion.Id}/reject", ServiceHost.Json(new { }));
+        var rejected = await host.Client.PostAsync($"/api/suggestions/{suggestion.Id}/reject", ServiceHost.Json(new { reason = "too vague" }));
+
+        withoutReason.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        rejected.StatusCode.Should().Be(HttpStatusCode.OK);
+        var stored = await host.GetJsonAsync($"/api/suggestions/{suggestion.Id}");
+        stored["status"]!.GetValue<string>().Should().Be("rejected");
+        stored["decision_reason"]!.GetValue<string>().Should().Be("too vague");
+        (await host.GetJsonAsync("/api/suggestions?status=pending")).AsArray().Should().BeEmpty();
+        (await host.Client.GetAsync("/api/suggestions/s-nothere")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task RefusesRequestsWithoutTheToken()
+    {
+        await using var host = await ServiceHost.StartAsync();
+        using var anonymous = host.Anonymous();
+
+        var approve = await anonymous.PostAsync("/api/suggestions/s-1/approve", null);
+        var run = await anonymous.PostAsync($"/api/experiments/{ServiceHost.Experiment}/run", null);
+        var list = await anonymous.GetAsync("/api/runs");
+        var page = await anonymous.GetAsync("/suggestions");
+        using var wrong = host.Anonymous();
+        wrong.DefaultRequestHeaders.Authorization = new("Bearer", "not-the-token-at-all");
+        var wrongToken = await wrong.PostAsync("/api/suggestions/s-1/approve", null);
+
+        approve.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        run.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        list.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        wrongToken.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        page.StatusCode.Should().Be(HttpStatusCode.Redirect);
+        page.Headers.Location!.ToString().Should().Be("/login");
+        (await host.Services.Runs.ListRunsAsync()).Should().BeEmpty("nothing ran without the token");
+    }
+
+    [Fact]
+    public async Task DescribesTheApiWithOpenApi()
+    {
+        await using var host = await ServiceHost.StartAsync();
+
+        var document = await host.GetJsonAsync("/openapi/v1.json");
+
+        var paths = document["paths"]!.AsObject().Select(p => p.Key).ToList();
+        paths.Should().Contain(["/api/suggestions", "/api/suggestions/{id}", "/api/suggestions/{id}/approve", "/api/suggestions/{id}/reject", "/api/runs", "/api/runs/{id}", "/api/experiments/{name}/run"]);
+    }
+
+    [Fact]
+    public void RefusesToBindBeyondLoopbackWithoutAToken()
+    {
+        var errors = EvalLoopServiceOptionsValidator.Validate(new EvalLoopServiceOptions { Workspace = Path.GetTempPath(), Urls = "http://0.0.0.0:5080" });
+
+        errors.Should().ContainSingle().Which.Should().Contain("needs a token");
+        EvalLoopServiceOptionsValidator.Validate(new EvalLoopServiceOptions { Workspace = Path.GetTempPath(), Urls = "http://127.0.0.1:5080;http://[::1]:5080" }).Should().BeEmpty();
+    }
+}

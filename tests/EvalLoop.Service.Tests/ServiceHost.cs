@@ -1,0 +1,176 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using EvalLoop.Core.Running;
+using EvalLoop.Core.Suggestions;
+using EvalLoop.Core.Versions;
+using EvalLoop.Service;
+using EvalLoop.Service.Composition;
+using EvalLoop.Suggestions.Applying;
+using EvalLoop.Suggestions.Changes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace EvalLoop.Service.Tests;
+
+/// <summary>A temp workspace with a small offline experiment, and the real service host on a free loopback port over it.</summary>
+public sealed class ServiceHost : IAsyncDisposable
+{
+    public const string Token = "test-token-0123456789abcdef";
+    public const string Experiment = "tickets";
+    public const string ExperimentPath = "experiments/tickets.yaml";
+
+    private WebApplication? _app;
+
+    private ServiceHost(string root) => Root = root;
+
+    public string Root { get; }
+
+    public HttpClient Client { get; private set; } = new();
+
+    public EvalLoopServices Services => _app!.Services.GetRequiredService<EvalLoopServices>();
+
+    public static async Task<ServiceHost> StartAsync(string? schedule = null)
+    {
+        var root = Path.Combine(Path.GetTempPath(), "evalloop-service-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(Path.Combine(root, "datasets"));
+        Directory.CreateDirectory(Path.Combine(root, "experiments"));
+        await File.WriteAllTextAsync(Path.Combine(root, "datasets", "tickets.jsonl"), """
+            {"id": "t1", "input": "I was charged twice for my subscription", "expected": "billing"}
+            {"id": "t2", "input": "The app crashes when I open settings", "expected": "bug"}
+            {"id": "t3", "input": "Can you add a dark mode?", "expected": "feature_request"}
+            {"id": "t4", "input": "How do I get a refund for my invoice?", "expected": "billing"}
+            {"id": "t5", "input": "Error 500 when I upload a file", "expected": "bug"}
+            {"id": "t6", "input": "Please support single sign-on", "expected": "feature_request"}
+
+            """);
+        await File.WriteAllTextAsync(Path.Combine(root, ExperimentPath), $"""
+            name: {Experiment}
+            goal: "Route each ticket; at least 90% correct."
+            dataset: tickets
+            prompt:
+              system: |
+                Classify the support ticket. Answer with exactly one of:
+                - billing
+                - bug
+                - feature_request
+              user: "{"{{input}}"}"
+            model:
+              provider: offline
+            scorers: [exact-match]
+            targets: {"{ exact-match: 0.9 }"}
+            concurrency: 2
+            {(schedule is null ? string.Empty : $"schedule: \"{schedule}\"")}
+
+            """);
+        var host = new ServiceHost(root);
+        await host.RestartAsync();
+        return host;
+    }
+
+    /// <summary>Stops the host (if running) and starts a new one on the same workspace and database.</summary>
+    public async Task RestartAsync()
+    {
+        await StopAsync();
+        _app = EvalLoopServiceHost.Build(new EvalLoopServiceOptions { Workspace = Root, Urls = "http://127.0.0.1:0", Token = Token, Suggest = false });
+        await _app.StartAsync();
+        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        Client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(20) };
+        Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+    }
+
+    /// <summary>A client with no token.</summary>
+    public HttpClient Anonymous() => new(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = Client.BaseAddress };
+
+    /// <summary>Queues a run through the API and waits (polling the API) until it is finished; returns its id.</summary>
+    public async Task<string> RunAsync()
+    {
+        var before = (await GetJsonAsync("/api/runs")).AsArray().Count;
+        (await Client.PostAsync($"/api/experiments/{Experiment}/run", null)).StatusCode.Should().Be(System.Net.HttpStatusCode.Accepted);
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (DateTime.UtcNow < deadline)
+        {
+            var runs = (await GetJsonAsync("/api/runs")).AsArray();
+            if (runs.Count > before && runs[0]!["status"]!.GetValue<string>() is not RunStatusRunning)
+            {
+                return runs[0]!["id"]!.GetValue<string>();
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new TimeoutException("the triggered run did not finish in 20 s");
+    }
+
+    private const string RunStatusRunning = "running";
+
+    public async Task<JsonNode> GetJsonAsync(string path)
+    {
+        var response = await Client.GetAsync(path);
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonNode>())!;
+    }
+
+    /// <summary>Saves a pending prompt suggestion (appending <paramref name="appended"/> to the system prompt) through <see cref="ISuggestionStore"/>.</summary>
+    public async Task<Suggestion> SavePromptSuggestionAsync(string runId, string appended, string title)
+    {
+        var content = await File.ReadAllTextAsync(Path.Combine(Root, ExperimentPath));
+        var current = YamlTextEditor.ReadPrompt(content);
+        var proposed = current with { System = current.System + appended };
+        var change = new PromptChange
+        {
+            Strategy = "test",
+            ExperimentPath = ExperimentPath,
+            BaseFileSha256 = FileContentHash.Compute(content),
+            BasePromptVersion = ExperimentRunner.PromptVersion(current),
+            Base = current,
+            Proposed = proposed,
+            ProposedPromptVersion = ExperimentRunner.PromptVersion(proposed),
+            Fingerprint = Guid.NewGuid().ToString("N"),
+            Provenance = new Provenance(),
+        };
+        // The SQLite implementation of ISuggestionStore, as any producer of suggestions uses it.
+        return await Services.Suggestions.SaveAsync(new Suggestion
+        {
+            Id = "s-" + Guid.NewGuid().ToString("N")[..8],
+            RunId = runId,
+            ExperimentName = Experiment,
+            Kind = SuggestionKinds.Prompt,
+            Title = title,
+            Summary = "test suggestion",
+            ChangeJson = SuggestionJson.Serialize(change),
+            CreatedAt = DateTimeOffset.UtcNow,
+        });
+    }
+
+    public static JsonContent Json(object value) => JsonContent.Create(value, options: new JsonSerializerOptions(JsonSerializerDefaults.Web));
+
+    private async Task StopAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+            _app = null;
+            Client.Dispose();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A temp folder left behind is harmless.
+        }
+    }
+}

@@ -1,0 +1,69 @@
+using System.Net;
+using System.Text.RegularExpressions;
+
+namespace EvalLoop.Service.Tests;
+
+public sealed partial class UiTests
+{
+    [Fact]
+    public async Task EscapesAMaliciousSuggestionAndLetsNoScriptRun()
+    {
+        await using var host = await ServiceHost.StartAsync();
+        var runId = await host.RunAsync();
+        var suggestion = await host.SavePromptSuggestionAsync(runId, "<script>alert(1)</script>\n", "<script>alert('title')</script><img src=x onerror=alert(2)>");
+
+        var inbox = await host.Client.GetAsync("/suggestions");
+        var detail = await host.Client.GetAsync($"/suggestions/{suggestion.Id}");
+        var inboxHtml = await inbox.Content.ReadAsStringAsync();
+        var detailHtml = await detail.Content.ReadAsStringAsync();
+
+        inbox.StatusCode.Should().Be(HttpStatusCode.OK);
+        foreach (var html in new[] { inboxHtml, detailHtml })
+        {
+            html.Should().NotContain("<script").And.NotContain("<img").And.Contain("&lt;script&gt;alert(");
+        }
+
+        detail.Headers.GetValues("Content-Security-Policy").Single().Should().Contain("default-src 'none'");
+    }
+
+    [Fact]
+    public async Task ApprovesFromTheFormAndRefusesAFormWithoutItsAntiForgeryToken()
+    {
+        await using var host = await ServiceHost.StartAsync();
+        var runId = await host.RunAsync();
+        var suggestion = await host.SavePromptSuggestionAsync(runId, "Answer with the label only.\n", "label only");
+        var page = await (await host.Client.GetAsync($"/suggestions/{suggestion.Id}")).Content.ReadAsStringAsync();
+        var token = AntiforgeryField().Match(page);
+
+        var forged = await host.Client.PostAsync($"/suggestions/{suggestion.Id}/approve", new FormUrlEncodedContent(new Dictionary<string, string> { ["by"] = "mallory" }));
+        var approved = await host.Client.PostAsync($"/suggestions/{suggestion.Id}/approve", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            [token.Groups["name"].Value] = WebUtility.HtmlDecode(token.Groups["value"].Value),
+            ["by"] = "carol",
+        }));
+
+        token.Success.Should().BeTrue();
+        forged.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        approved.StatusCode.Should().Be(HttpStatusCode.Redirect);
+        var after = await (await host.Client.GetAsync($"/suggestions/{suggestion.Id}")).Content.ReadAsStringAsync();
+        after.Should().Contain("approved").And.Contain("by carol").And.Contain("new version");
+    }
+
+    [Fact]
+    public async Task ShowsExperimentsRunsAndSchedules()
+    {
+        await using var host = await ServiceHost.StartAsync(schedule: "0 0 2 * * ?");
+        var runId = await host.RunAsync();
+
+        var home = await (await host.Client.GetAsync("/")).Content.ReadAsStringAsync();
+        var runs = await (await host.Client.GetAsync("/runs")).Content.ReadAsStringAsync();
+        var schedules = await (await host.Client.GetAsync("/schedules")).Content.ReadAsStringAsync();
+
+        home.Should().Contain(ServiceHost.Experiment).And.Contain("Route each ticket").And.Contain(runId);
+        runs.Should().Contain($"/runs/{runId}/report");
+        schedules.Should().Contain("0 0 2 * * ?").And.Contain("Run now").And.Contain("Pause");
+    }
+
+    [GeneratedRegex("name=\"(?<name>[^\"]+)\" value=\"(?<value>[^\"]+)\"")]
+    private static partial Regex AntiforgeryField();
+}
