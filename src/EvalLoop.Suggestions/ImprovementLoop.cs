@@ -44,9 +44,9 @@ public sealed class ImprovementLoop(ExperimentLoader experiments, DatasetSnapsho
                 // Prompt suggestions edit the same file, so one per round: the best significant one. The others are
                 // re-proposed on top of it next round, when they still help.
                 var best = outcome.Created.Concat(outcome.AlreadyProposed)
-                    .Where(s => s.Kind == SuggestionKinds.Prompt && s.Status == SuggestionStatus.Pending && s.EvidenceJson is not null)
-                    .Select(s => (Suggestion: s, Evidence: SuggestionJson.Deserialize<PromptEvidence>(s.EvidenceJson!)))
-                    .Where(t => t.Evidence.Verdict == Verdicts.Significant && t.Evidence.Regressions.Count == 0)
+                    .Where(s => s.Kind == SuggestionKinds.Prompt && s.Status == SuggestionStatus.Pending)
+                    .Select(s => (Suggestion: s, Evidence: SuggestionJson.TryDeserialize<PromptEvidence>(s.EvidenceJson)!))
+                    .Where(t => t.Evidence is { Verdict: Verdicts.Significant, Regressions.Count: 0 })
                     .OrderByDescending(t => t.Evidence.Delta)
                     .FirstOrDefault();
                 if (best.Suggestion is not null)

@@ -168,13 +168,14 @@ public sealed partial class Suggester
         {
             notes.Add($"{leaking.Count} '{plan.PoolSplit}' case(s) are never used as examples or rows: their input (nearly) duplicates an evaluated case's.");
         }
+
         var file = await ReadExperimentFileAsync(root, experiment.Prompt, notes, cancellationToken);
         using var writer = experiment.Model.Provider == ModelProviders.Offline
             ? null
             : _chatClients.Create(experiment.Model with { MaxTokens = null, Temperature = 0 }, new ChatClientCreationOptions { UseCache = true });
         var context = new SuggestionContext
         {
-            RequestedRun = requested,
+            RequestedRun = root,
             AnalysisRun = analysisRun,
             Experiment = experiment,
             Dataset = dataset,
@@ -243,7 +244,7 @@ public sealed partial class Suggester
 
         notes.AddRange(context.Notes);
         LogSuggested(_logger, created.Count, analysisRun.Id, runId);
-        return new SuggestOutcome(requested, analysisRun, analysis, plan, created, already, notes);
+        return new SuggestOutcome(root, analysisRun, analysis, plan, created, already, notes);
     }
 
     internal const string AnalysisSuffix = ".suggest-analysis";

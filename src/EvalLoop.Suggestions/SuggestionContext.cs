@@ -19,7 +19,7 @@ public sealed class SuggestionContext
     private readonly ConcurrentQueue<string> _notes = new();
     private Dictionary<string, AnalysedCase>? _byId;
 
-    /// <summary>The run the user asked suggestions for.</summary>
+    /// <summary>The user's run suggestions were asked for (when asked on a run the suggester made, the run behind it).</summary>
     public required RunRecord RequestedRun { get; init; }
 
     /// <summary>The run of the current prompt on the analysis cases; its failures are what the strategies address.</summary>

@@ -348,7 +348,10 @@ internal sealed class VerificationRound(Suggester suggester, SuggestionContext c
         var suggestion = new Suggestion
         {
             Id = Suggester.NewId(),
-            RunId = analysisRun.Id,
+
+            // The user's run, so its report and the web UI list the suggestions made from it; the analysis run whose
+            // failures were read is in the evidence (analysis_run_id).
+            RunId = context.RequestedRun.Id,
             ExperimentName = context.Experiment.Name,
             Kind = candidate.Kind,
             Title = title,

@@ -60,7 +60,7 @@ public sealed class CliSuggestionsTests
         using (var details = JsonDocument.Parse(showJson.Stdout))
         {
             details.RootElement.GetProperty("diff").GetString().Should().Contain("+Output: billing");
-            details.RootElement.GetProperty("evidence").GetProperty("mcnemar").GetProperty("p_value").GetDouble().Should().BeLessThan(0.05);
+            details.RootElement.GetProperty("evidence").GetProperty("mc_nemar").GetProperty("p_value").GetDouble().Should().BeLessThan(0.05);
         }
 
         // reject needs a reason; then rejects and remembers it

@@ -121,6 +121,7 @@ public sealed class Banking77SuggestionTests(Banking77Round round, ITestOutputHe
         round.AnalysisRun.Split.Should().BeNull();
         round.AnalysisRun.Mode.Should().Be(Suggester.AnalysisMode);
         round.AnalysisRun.ParentRunId.Should().Be(round.Before.RunId);
+        round.Approved.RunId.Should().Be(round.Before.RunId, "a suggestion belongs to the user's run it was asked for, so that run's report lists it");
         var analysed = new List<string>();
         await foreach (var result in round.Harness.Runs.ReadAsync(round.AnalysisRun.Id))
         {

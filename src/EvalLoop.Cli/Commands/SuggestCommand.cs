@@ -101,9 +101,9 @@ public sealed class SuggestCommand : EvalLoopCommand<SuggestCommand.Settings>
         }
 
         var candidates = outcome.Created.Concat(outcome.AlreadyProposed)
-            .Where(s => s.Kind == Core.Suggestions.SuggestionKinds.Prompt && s.Status == Core.Suggestions.SuggestionStatus.Pending && s.EvidenceJson is not null)
-            .Select(s => (Suggestion: s, Evidence: EvalLoop.Suggestions.Changes.SuggestionJson.Deserialize<EvalLoop.Suggestions.Verification.PromptEvidence>(s.EvidenceJson!)))
-            .Where(t => t.Evidence.Verdict == EvalLoop.Suggestions.Verification.Verdicts.Significant)
+            .Where(s => s.Kind == Core.Suggestions.SuggestionKinds.Prompt && s.Status == Core.Suggestions.SuggestionStatus.Pending)
+            .Select(s => (Suggestion: s, Evidence: EvalLoop.Suggestions.Changes.SuggestionJson.TryDeserialize<EvalLoop.Suggestions.Verification.PromptEvidence>(s.EvidenceJson)!))
+            .Where(t => t.Evidence is { Verdict: EvalLoop.Suggestions.Verification.Verdicts.Significant })
             .OrderByDescending(t => t.Evidence.Delta)
             .ToList();
         var others = outcome.Created.Count(s => candidates.Count == 0 || s.Id != candidates[0].Suggestion.Id);

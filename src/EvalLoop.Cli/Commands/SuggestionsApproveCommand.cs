@@ -29,8 +29,8 @@ public sealed class SuggestionsApproveCommand : EvalLoopCommand<SuggestionsAppro
         using var services = EvalLoopServices.Create(settings);
         var before = await services.Suggestions.GetAsync(settings.Id, cancellationToken)
             ?? throw new UsageException($"there is no suggestion '{settings.Id}' (see: evalloop suggestions list)");
-        if (before.Kind == SuggestionKinds.Prompt && before.EvidenceJson is { } json
-            && EvalLoop.Suggestions.Changes.SuggestionJson.Deserialize<EvalLoop.Suggestions.Verification.PromptEvidence>(json).Verdict != EvalLoop.Suggestions.Verification.Verdicts.Significant)
+        if (before.Kind == SuggestionKinds.Prompt
+            && EvalLoop.Suggestions.Changes.SuggestionJson.TryDeserialize<EvalLoop.Suggestions.Verification.PromptEvidence>(before.EvidenceJson)?.Verdict != EvalLoop.Suggestions.Verification.Verdicts.Significant)
         {
             ErrorOutput.Warning("note", $"{before.Id}'s measured gain is not significant ({SuggestionView.Effect(before)}); approving anyway.");
         }

@@ -32,9 +32,8 @@ public static class SuggestionJsonOutput
             ["cluster_ids"] = new JsonArray(s.ClusterIds.Select(c => (JsonNode)c).ToArray()),
             ["effect"] = SuggestionView.Effect(s),
         };
-        if (s.Kind == SuggestionKinds.Prompt && s.EvidenceJson is { } evidenceJson)
+        if (s.Kind == SuggestionKinds.Prompt && SuggestionJson.TryDeserialize<PromptEvidence>(s.EvidenceJson) is { } e)
         {
-            var e = SuggestionJson.Deserialize<PromptEvidence>(evidenceJson);
             json["verdict"] = e.Verdict;
             json["baseline_pass_rate"] = e.BaselinePassRate;
             json["candidate_pass_rate"] = e.CandidatePassRate;
@@ -42,7 +41,7 @@ public static class SuggestionJsonOutput
             json["p_value"] = e.McNemar.PValue;
             json["verification_cases"] = e.VerificationCases;
         }
-        else if (s.EvidenceJson is { } other && JsonNode.Parse(other) is JsonObject evidence && evidence["verdict"] is { } verdict)
+        else if (s.Kind != SuggestionKinds.Prompt && s.EvidenceJson is { } other && JsonNode.Parse(other) is JsonObject evidence && evidence["verdict"] is { } verdict)
         {
             json["verdict"] = verdict.DeepClone();
         }

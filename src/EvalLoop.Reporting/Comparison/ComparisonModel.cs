@@ -1,6 +1,3 @@
-using EvalLoop.Core.Experiments;
-using EvalLoop.Core.Running;
-using EvalLoop.Core.Runs;
 using EvalLoop.Reporting.Statistics;
 using EvalLoop.Reporting.Text;
 
@@ -53,37 +50,3 @@ internal sealed class ComparisonModel
 
     public required DateTimeOffset GeneratedAt { get; init; }
 }
-
-/// <summary>One of the two runs.</summary>
-internal sealed record RunSide(RunRecord Run, ExperimentDefinition? Experiment, RunSummary Summary, ExperimentEvaluation Evaluation);
-
-/// <summary>
-/// A scorer over the paired results: means and pass rates in each run, the paired bootstrap interval of the mean
-/// difference (over pairs that both runs scored), and McNemar's test of its pass/fail verdicts.
-/// </summary>
-internal sealed record ScorerComparison(
-    string Scorer,
-    double? BaselineMean,
-    double? CandidateMean,
-    BootstrapInterval MeanDifference,
-    double BaselinePassRate,
-    double CandidatePassRate,
-    int Verdicts,
-    McNemarResult Test,
-    bool? BaselineMet,
-    bool? CandidateMet);
-
-/// <summary>A paired case whose verdict or output changed, with both sides.</summary>
-internal sealed record ChangedCase(
-    string CaseId,
-    int Trial,
-    string? Input,
-    string? Expected,
-    CaseSide Baseline,
-    CaseSide Candidate);
-
-/// <summary>One run's output, error and verdicts on a case.</summary>
-internal sealed record CaseSide(string Status, string? Output, string? Error, IReadOnlyList<ScoreRecord> Scores);
-
-/// <summary>A setting that differs between the runs (model, dataset version, scorers, targets...).</summary>
-internal sealed record SettingChange(string Setting, string? Baseline, string? Candidate);

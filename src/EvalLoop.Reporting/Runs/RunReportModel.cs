@@ -46,6 +46,3 @@ internal sealed class RunReportModel
 
     public required DateTimeOffset GeneratedAt { get; init; }
 }
-
-/// <summary>A result joined with its dataset case: what a reader needs to see one case.</summary>
-internal sealed record CaseRow(CaseResult Result, string? Input, string? Expected, string? Metadata);

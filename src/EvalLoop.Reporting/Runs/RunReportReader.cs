@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Threading.Channels;
-using EvalLoop.Core.Analysis;
 using EvalLoop.Core.Datasets;
 using EvalLoop.Core.Experiments;
 using EvalLoop.Core.Running;

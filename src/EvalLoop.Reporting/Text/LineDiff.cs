@@ -107,14 +107,3 @@ internal static class LineDiff
         return lines.Length > 0 && lines[^1].Length == 0 ? lines[..^1] : lines;
     }
 }
-
-/// <summary>Whether a line is in both texts, only the old one, or only the new one.</summary>
-internal enum DiffKind
-{
-    Same,
-    Removed,
-    Added,
-}
-
-/// <summary>One line of a <see cref="LineDiff"/>.</summary>
-internal sealed record DiffLine(DiffKind Kind, string Text);

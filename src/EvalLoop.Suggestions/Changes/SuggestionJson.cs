@@ -21,4 +21,26 @@ public static class SuggestionJson
 
     public static T Deserialize<T>(string json) =>
         JsonSerializer.Deserialize<T>(json, Options) ?? throw new JsonException($"Expected a {typeof(T).Name}, found null.");
+
+    /// <summary>
+    /// The value, or null when <paramref name="json"/> is null or not of that shape (a suggestion written by another
+    /// version or another tool): lists and selections skip what they cannot read instead of failing.
+    /// </summary>
+    public static T? TryDeserialize<T>(string? json)
+        where T : class
+    {
+        if (json is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<T>(json, Options);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
 }

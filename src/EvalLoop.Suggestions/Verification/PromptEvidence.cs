@@ -40,7 +40,7 @@ public sealed record PromptEvidence
     /// <summary><see cref="CandidatePassRate"/> − <see cref="BaselinePassRate"/>.</summary>
     public required double Delta { get; init; }
 
-    [System.Text.Json.Serialization.JsonPropertyName("mcnemar")]
+    /// <summary>Written as <c>mc_nemar</c> (the snake_case of the name), as evidence already stored has it.</summary>
     public required McNemarResult McNemar { get; init; }
 
     /// <summary>Bootstrap CI of the mean paired difference of <see cref="Scorer"/>'s score.</summary>

@@ -7,7 +7,7 @@ namespace EvalLoop.Suggestions.Strategies.Scorer;
 /// <summary>
 /// For a scorer with graded scores whose threshold sits inside a dense band of scores (at least a fifth of the scored
 /// results within ±0.05 of it), a tiny change of a score flips pass and fail: proposes moving the threshold to the middle
-/// of the widest gap between scores within ±0.15, where decisions are stable. Re-scoring compares the stored scores with
+/// of the widest gap between neighbouring scores whose middle lies within ±0.15 of it, where decisions are stable. Re-scoring compares the stored scores with
 /// the new threshold; the scorer itself is never called again.
 /// </summary>
 public sealed class ThresholdBandStrategy : ISuggestionStrategy
@@ -42,14 +42,16 @@ public sealed class ThresholdBandStrategy : ISuggestionStrategy
                 continue;
             }
 
-            var sorted = scores.Where(s => Math.Abs(s - threshold) <= Reach).Distinct().Order().ToList();
+            // The widest gap between neighbouring scores whose middle lies within reach of the threshold.
+            var sorted = scores.Distinct().Order().ToList();
             var best = (Gap: 0.0, Middle: threshold);
             for (var i = 1; i < sorted.Count; i++)
             {
                 var gap = sorted[i] - sorted[i - 1];
-                if (gap > best.Gap)
+                var middle = Math.Round((sorted[i] + sorted[i - 1]) / 2, 3);
+                if (gap > best.Gap && Math.Abs(middle - threshold) <= Reach)
                 {
-                    best = (gap, Math.Round((sorted[i] + sorted[i - 1]) / 2, 3));
+                    best = (gap, middle);
                 }
             }
 
@@ -66,7 +68,7 @@ public sealed class ThresholdBandStrategy : ISuggestionStrategy
             {
                 Strategy = Name,
                 Title = string.Create(CultureInfo.InvariantCulture, $"Move '{scorer.Name}' threshold from {threshold:0.###} to {best.Middle:0.###} (out of a dense band of scores)"),
-                Summary = string.Create(CultureInfo.InvariantCulture, $"{near} of {scores.Count} scores ({(double)near / scores.Count:P0}) lie within ±{Band} of the threshold {threshold:0.###}, so small score noise flips pass and fail. {best.Middle:0.###} is the middle of the widest gap between scores within ±{Reach} ({best.Gap:0.###} wide). Re-scored below from the stored scores."),
+                Summary = string.Create(CultureInfo.InvariantCulture, $"{near} of {scores.Count} scores ({(double)near / scores.Count:P0}) lie within ±{Band} of the threshold {threshold:0.###}, so small score noise flips pass and fail. {best.Middle:0.###} is the middle of the widest gap between scores near it ({best.Gap:0.###} wide). Re-scored below from the stored scores."),
                 Provenance = new Provenance { MotivatingCaseIds = affected },
                 Current = scorer,
                 Proposed = scorer with { Threshold = best.Middle },
