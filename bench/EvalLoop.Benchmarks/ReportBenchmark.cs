@@ -106,10 +106,11 @@ internal sealed class ReportBenchmark(ReportBenchmarkOptions options, TextWriter
         var stderr = Path.Combine(workspace, "cli-stderr.txt");
 
         // The first call builds the CLI if its sources changed; that build is not what is measured.
-        var build = await ChildProcessMeter.MeasureInFreshProcessAsync([script, "report", "--help"], workspace, environment, stdout, stderr, cancellationToken);
+        var buildErrors = Path.Combine(workspace, "cli-build-stderr.txt");
+        var build = await ChildProcessMeter.MeasureInFreshProcessAsync([script, "report", "--help"], workspace, environment, Path.Combine(workspace, "cli-build-stdout.txt"), buildErrors, cancellationToken);
         if (build.ExitCode != 0)
         {
-            throw new InvalidOperationException($"./evalloop does not build or start (exit {build.ExitCode}): {File.ReadAllText(stderr).Trim()}");
+            throw new InvalidOperationException($"./evalloop does not build or start (exit {build.ExitCode}): {File.ReadAllText(buildErrors).Trim()}");
         }
 
         var measured = await ChildProcessMeter.MeasureInFreshProcessAsync(
