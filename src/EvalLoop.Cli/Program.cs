@@ -29,6 +29,9 @@ var app = new CommandApp();
 app.Configure(config =>
 {
     config.SetApplicationName("evalloop");
+    config.SetApplicationVersion(typeof(Program).Assembly
+        .GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+        .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion ?? "unknown");
     config.SetExceptionHandler((exception, _) =>
     {
         EvalLoop.Cli.Output.ErrorOutput.Error(exception.Message);

@@ -110,6 +110,17 @@ public sealed class CliTests
     }
 
     [Fact]
+    public async Task VersionPrintsTheProductVersion()
+    {
+        using var workspace = SmallWorkspace();
+
+        var version = await CliProcess.RunAsync(workspace.Path, "--version");
+
+        version.ExitCode.Should().Be(0, version.ToString());
+        version.Stdout.Trim().Should().MatchRegex(@"^\d+\.\d+\.\d+(\+[0-9a-f]+)?$");
+    }
+
+    [Fact]
     public async Task ImportsACsvDatasetIntoJsonlAndSnapshotsIt()
     {
         using var workspace = SmallWorkspace();
