@@ -261,7 +261,7 @@ internal sealed class RunReportHtml(ReportOptions options)
                     _ => "neutral",
                 };
                 var baseline = coverage.BaselineRunId is { } baselineRun
-                    ? $" since {baselineRun} ({Format.Percent(coverage.BaselinePassRate)})"
+                    ? $"since {baselineRun} ({Format.Percent(coverage.BaselinePassRate)})"
                     : coverage.Problem ?? string.Empty;
                 html.Write($"""
                     <tr data-requirement="{requirement.Requirement.Id}"><td><strong>{requirement.Requirement.Id}</strong><br><span class="small">{requirement.Requirement.Text}</span></td><td>{coverage.Coverage.Scorer} · {coverage.Coverage.SliceText}</td><td class="num">{Format.Percent(requirement.Requirement.Target)}</td><td class="num">{Format.Percent(coverage.PassRate)}</td><td class="num">{Format.Count(coverage.Cases)}</td><td><span class="badge {badge}">{coverage.Status}</span> <span class="small">{baseline}</span></td></tr>
@@ -274,7 +274,7 @@ internal sealed class RunReportHtml(ReportOptions options)
         html.Write($"</tbody>\n</table>\n");
         if (others > 0)
         {
-            html.Write($"<p class=\"muted small\">{Format.Count(others)} more requirement(s) of the goal are not covered by this experiment.</p>\n");
+            html.Write($"<p class=\"muted small\">{Format.Count(others)} more of the goal's {Format.Count(goal.Requirements.Count)} requirements are not measured by this experiment.</p>\n");
         }
 
         html.Write($"</section>\n");
