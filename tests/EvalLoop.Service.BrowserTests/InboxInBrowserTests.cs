@@ -103,6 +103,46 @@ public sealed partial class InboxInBrowserTests(ChromiumFixture chromium, Sample
         _requests.Should().NotContain(u => u.EndsWith("/x", StringComparison.Ordinal), "an <img src=x> element would have requested x");
     }
 
+    [Fact]
+    public async Task TheGoalPageDrawsItsTrendChartsUnderTheContentSecurityPolicy()
+    {
+        await _page.GotoAsync("/goals");
+        await _page.ClickAsync("a[href='/goals/banking77-routing']");
+        await _page.WaitForURLAsync("**/goals/banking77-routing");
+
+        var charts = _page.Locator("figure.trend svg");
+        (await charts.CountAsync()).Should().Be(2, "the sample goal has two covered requirements, each on one experiment");
+        var box = await charts.First.BoundingBoxAsync();
+        box!.Width.Should().BeGreaterThan(100, "the inline SVG is drawn, not blocked");
+        (await _page.Locator("#requirements .status-uncovered").CountAsync()).Should().Be(1);
+        // The latest run: the loop's, or the re-run an approval in another test queued.
+        var latest = await _page.Locator("#requirements a[href^='/runs/']").First.TextContentAsync();
+        (await service.Client.GetAsync($"/api/runs/{latest}")).StatusCode.Should().Be(System.Net.HttpStatusCode.OK);
+        (await _page.EvaluateAsync<int>("document.scripts.length")).Should().Be(0);
+        _consoleErrors.Should().BeEmpty("a CSP violation would be reported here");
+    }
+
+    [Fact]
+    public async Task TheRunPageLeadsToItsFailureClustersAndToTheDiffReportOfTwoRuns()
+    {
+        await _page.GotoAsync($"/runs/{service.RunId}");
+        await _page.ClickAsync($"a[href='/runs/{service.RunId}/clusters']");
+        await _page.WaitForURLAsync($"**/runs/{service.RunId}/clusters");
+        (await _page.Locator("section.cluster").CountAsync()).Should().BeGreaterThan(0, "the loop analysed the run");
+        (await _page.Locator("section.cluster table.representatives tr").CountAsync()).Should().BeGreaterThan(1);
+
+        await _page.GotoAsync("/compare");
+        var a = await _page.Locator("select[name=a]").InputValueAsync();
+        var b = await _page.Locator("select[name=b]").InputValueAsync();
+        await _page.ClickAsync("#compare-form button[type=submit]");
+        await _page.WaitForURLAsync(new Regex("/compare\\?a="));
+
+        a.Should().NotBe(b, "the picker proposes the two latest runs");
+        (await _page.TextContentAsync("body")).Should().Contain(a).And.Contain(b);
+        _dialogs.Should().BeEmpty();
+        _consoleErrors.Should().BeEmpty("the diff report runs under its own policy without violations");
+    }
+
     [GeneratedRegex(@"new version (?<version>\S+) \(")]
     private static partial Regex NewVersion();
 }
