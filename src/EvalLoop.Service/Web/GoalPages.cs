@@ -146,7 +146,7 @@ public static class GoalPages
                 {
                     var chart = PassRateTrendChart.Render(title, runs, series, targets, string.Create(CultureInfo.InvariantCulture, $"goal-chart{++charts}-"));
                     // The SVG comes from the report's renderer through its allow-list sanitizer: drawing elements only, no script, no external reference.
-                    page.Raw($"<figure class=\"trend\">{chart.Svg}<figcaption>Pass rate of each covering scorer over the last {E(runs.Count, "D")} completed runs of {E(group.Key)}, oldest first{(r.Target is null ? string.Empty : "; the horizontal line is the target")}.</figcaption></figure>");
+                    page.Raw($"<figure class=\"trend\">{chart.Svg}<figcaption>Pass rate of each covering scorer {(runs.Count == 1 ? "in the only completed run" : $"over the last {E(runs.Count, "D")} completed runs")} of {E(group.Key)}, oldest first{(r.Target is null ? string.Empty : "; the horizontal line is the target")}.</figcaption></figure>");
                     if (!chart.HasText)
                     {
                         page.Raw($"<p class=\"error\">{E(PassRateTrendSvg.MissingFontsMessage)}</p>");
