@@ -1,5 +1,6 @@
 using EvalLoop.Core.Analysis;
 using EvalLoop.Core.Datasets;
+using EvalLoop.Core.Goals;
 using EvalLoop.Core.Runs;
 using EvalLoop.Core.Suggestions;
 
@@ -7,11 +8,13 @@ namespace EvalLoop.Reporting;
 
 /// <summary>
 /// The ports a report reads. <see cref="Clusters"/> and <see cref="Suggestions"/> are optional: without them, or when
-/// a run has no analysis or suggestions yet, the report says so in those sections.
+/// a run has no analysis or suggestions yet, the report says so in those sections. With <see cref="Goals"/>, a run
+/// whose experiment names a goal file gets a Goal section (the requirements it covers, measured on that run).
 /// </summary>
 public sealed record ReportSources(
     IRunStore Runs,
     IRunResultStore Results,
     IDatasetStore Datasets,
     IClusterStore? Clusters = null,
-    ISuggestionStore? Suggestions = null);
+    ISuggestionStore? Suggestions = null,
+    IGoalSource? Goals = null);

@@ -64,6 +64,63 @@ public sealed partial class UiTests
         schedules.Should().Contain("0 0 2 * * ?").And.Contain("Run now").And.Contain("Pause");
     }
 
+    [Fact]
+    public async Task PausesAndResumesAScheduleFromItsFormsAndRefusesAPostWithoutTheAntiForgeryToken()
+    {
+        await using var host = await ServiceHost.StartAsync(schedule: "0 0 2 * * ?");
+        var path = $"/schedules/{ServiceHost.Experiment}";
+        var token = await FormTokenAsync(host, "/schedules");
+
+        var forged = await host.Client.PostAsync(path + "/pause", new FormUrlEncodedContent(new Dictionary<string, string>()));
+        var stateAfterForged = await ScheduleStateAsync(host);
+        var paused = await host.Client.PostAsync(path + "/pause", token);
+        var stateAfterPause = await ScheduleStateAsync(host);
+        var schedulesPage = await (await host.Client.GetAsync("/schedules")).Content.ReadAsStringAsync();
+        var resumed = await host.Client.PostAsync(path + "/resume", await FormTokenAsync(host, "/schedules"));
+        var stateAfterResume = await ScheduleStateAsync(host);
+
+        forged.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        stateAfterForged.Should().Be("Normal", "the refused post changed nothing");
+        paused.StatusCode.Should().Be(HttpStatusCode.Redirect);
+        paused.Headers.Location!.OriginalString.Should().Be("/schedules");
+        stateAfterPause.Should().Be("Paused");
+        schedulesPage.Should().Contain($"action=\"{path}/resume\"", "a paused schedule offers Resume");
+        resumed.StatusCode.Should().Be(HttpStatusCode.Redirect);
+        stateAfterResume.Should().Be("Normal");
+    }
+
+    [Fact]
+    public async Task TriggersARunFromTheRunNowFormAndRefusesItWithoutTheAntiForgeryToken()
+    {
+        await using var host = await ServiceHost.StartAsync(schedule: "0 0 2 * * ?");
+        var path = $"/schedules/{ServiceHost.Experiment}/trigger";
+
+        var forged = await host.Client.PostAsync(path, new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = "forged" }));
+        var triggered = await host.Client.PostAsync(path, await FormTokenAsync(host, "/schedules"));
+
+        forged.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        triggered.StatusCode.Should().Be(HttpStatusCode.Redirect);
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while ((await host.GetJsonAsync("/api/runs")).AsArray().Count == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        (await host.GetJsonAsync("/api/runs")).AsArray().Should().NotBeEmpty("the form queued a run");
+    }
+
+    /// <summary>The anti-forgery field of the first form on <paramref name="page"/>, as a form body.</summary>
+    private static async Task<FormUrlEncodedContent> FormTokenAsync(ServiceHost host, string page)
+    {
+        var html = await (await host.Client.GetAsync(page)).Content.ReadAsStringAsync();
+        var token = AntiforgeryField().Match(html);
+        token.Success.Should().BeTrue("every form carries the anti-forgery token");
+        return new FormUrlEncodedContent(new Dictionary<string, string> { [token.Groups["name"].Value] = WebUtility.HtmlDecode(token.Groups["value"].Value) });
+    }
+
+    private static async Task<string> ScheduleStateAsync(ServiceHost host) =>
+        (await host.GetJsonAsync("/api/schedules")).AsArray().Single()!["state"]!.GetValue<string>();
+
     [GeneratedRegex("name=\"(?<name>[^\"]+)\" value=\"(?<value>[^\"]+)\"")]
     private static partial Regex AntiforgeryField();
 }

@@ -14,36 +14,8 @@ internal static class GoalView
     /// Loads and measures the goal. Problems with its references (an experiment that is not there, a scorer the
     /// experiment does not have) are reported with the goal rather than thrown, so one broken link does not hide the rest.
     /// </summary>
-    public static async Task<GoalReport> MeasureAsync(EvalLoopServices services, GoalDefinition goal, CancellationToken cancellationToken)
-    {
-        var problems = new List<string>();
-        foreach (var name in goal.Experiments)
-        {
-            try
-            {
-                var experiment = await services.Experiments.LoadAsync(name, cancellationToken);
-                if (GoalReference.GoalName(experiment.Goal) != goal.Name)
-                {
-                    problems.Add($"experiment {name} does not name this goal (goal: {experiment.Goal ?? "none"})");
-                }
-
-                foreach (var cover in goal.Requirements.SelectMany(r => r.CoveredBy).Where(c => c.Experiment == name).DistinctBy(c => c.Scorer))
-                {
-                    if (experiment.Scorers.All(s => s.Name != cover.Scorer))
-                    {
-                        problems.Add($"experiment {name} has no scorer '{cover.Scorer}' (scorers: {string.Join(", ", experiment.Scorers.Select(s => s.Name))})");
-                    }
-                }
-            }
-            catch (WorkspaceFileException ex)
-            {
-                problems.Add($"experiment {name}: {ex.Message}");
-            }
-        }
-
-        var report = await new GoalTracker(services.Runs, services.Runs, services.Datasets).EvaluateAsync(goal, cancellationToken);
-        return report with { Problems = [.. problems, .. report.Problems] };
-    }
+    public static Task<GoalReport> MeasureAsync(EvalLoopServices services, GoalDefinition goal, CancellationToken cancellationToken) =>
+        Service.Api.GoalOverview.MeasureAsync(services, goal, cancellationToken);
 
     public static JsonObject Json(GoalReport report, string root) => new()
     {

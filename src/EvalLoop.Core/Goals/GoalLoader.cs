@@ -11,7 +11,7 @@ namespace EvalLoop.Core.Goals;
 /// Coverage names experiments and scorers; whether they exist is checked when the goal is shown (they may be written
 /// after the goal), not here, so a goal file loads on its own.
 /// </remarks>
-public sealed class GoalLoader(WorkspaceLayout workspace)
+public sealed class GoalLoader(WorkspaceLayout workspace) : IGoalSource
 {
     /// <summary>The file name every goal file has after its directory.</summary>
     public const string DirectoryName = "goals";
@@ -33,6 +33,17 @@ public sealed class GoalLoader(WorkspaceLayout workspace)
             : PathOf(pathOrName);
         var file = await YamlFile.LoadAsync(path, cancellationToken);
         return Parse(file);
+    }
+
+    /// <summary>Loads goal <paramref name="name"/> from <c>experiments/goals/NAME.yaml</c>, or null when the name is not a goal name or there is no such file.</summary>
+    public async Task<GoalDefinition?> FindAsync(string name, CancellationToken cancellationToken = default)
+    {
+        if (!GoalReference.IsValidName(name) || !File.Exists(PathOf(name)))
+        {
+            return null;
+        }
+
+        return await LoadAsync(name, cancellationToken);
     }
 
     /// <summary>Every goal file's name, in order.</summary>

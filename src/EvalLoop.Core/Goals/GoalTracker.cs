@@ -46,17 +46,76 @@ public sealed class GoalTracker(IRunStore runs, IRunResultStore results, IDatase
         return new GoalReport(goal, requirements, GoalStatus.Overall(requirements.Select(r => r.Status)), problems);
     }
 
-    private async Task<CoverageReport> MeasureAsync(GoalCoverage cover, double? target, CancellationToken cancellationToken)
+    /// <summary>
+    /// The requirements that <paramref name="run"/>'s experiment covers, measured on that run rather than on the latest
+    /// one: each covering scorer's pass rate in the run against the target; <see cref="GoalStatus.Regressed"/> when a
+    /// completed full run of the experiment that started before it met the target (that run is the baseline). Only the
+    /// coverage by this experiment is listed; requirements it does not cover are left out.
+    /// </summary>
+    public async Task<IReadOnlyList<RequirementReport>> EvaluateRunAsync(GoalDefinition goal, RunRecord run, CancellationToken cancellationToken = default)
     {
-        var completed = (await runs.ListRunsAsync(cover.Experiment, History + 1, cancellationToken))
+        ArgumentNullException.ThrowIfNull(goal);
+        ArgumentNullException.ThrowIfNull(run);
+        var earlier = (await CompletedRunsAsync(run.ExperimentName, cancellationToken))
+            .Where(r => r.Id != run.Id && r.StartedAt < run.StartedAt)
+            .ToList();
+        var requirements = new List<RequirementReport>();
+        foreach (var requirement in goal.Requirements)
+        {
+            var coverage = new List<CoverageReport>();
+            foreach (var cover in requirement.CoveredBy.Where(c => c.Experiment == run.ExperimentName))
+            {
+                coverage.Add(await MeasureAsync(run, earlier, cover, requirement.Target, cancellationToken));
+            }
+
+            if (coverage.Count > 0)
+            {
+                requirements.Add(new RequirementReport(requirement, coverage, GoalStatus.Overall(coverage.Select(c => c.Status))));
+            }
+        }
+
+        return requirements;
+    }
+
+    /// <summary>
+    /// The covering scorer's pass rate (on its slice) in each of the experiment's last <paramref name="runs"/> completed
+    /// full runs, oldest first; a run that has no such scorer or no case in the slice has a null rate.
+    /// </summary>
+    public async Task<IReadOnlyList<GoalTrendPoint>> TrendAsync(GoalCoverage cover, int runs, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(cover);
+        ArgumentOutOfRangeException.ThrowIfLessThan(runs, 1);
+        var completed = (await CompletedRunsAsync(cover.Experiment, cancellationToken)).Take(runs).Reverse().ToList();
+        var points = new List<GoalTrendPoint>(completed.Count);
+        foreach (var run in completed)
+        {
+            var (rate, cases, _) = await PassRateAsync(run, cover, cancellationToken);
+            points.Add(new GoalTrendPoint(run.Id, run.StartedAt, rate, cases));
+        }
+
+        return points;
+    }
+
+    /// <summary>The experiment's completed full runs, newest first (at most <see cref="History"/> + 1).</summary>
+    private async Task<List<RunRecord>> CompletedRunsAsync(string experiment, CancellationToken cancellationToken) =>
+        (await runs.ListRunsAsync(experiment, History + 1, cancellationToken))
             .Where(r => r.Status == RunStatus.Completed && r.Mode == "full")
             .ToList();
+
+    private async Task<CoverageReport> MeasureAsync(GoalCoverage cover, double? target, CancellationToken cancellationToken)
+    {
+        var completed = await CompletedRunsAsync(cover.Experiment, cancellationToken);
         if (completed.Count == 0)
         {
             return new CoverageReport(cover, GoalStatus.NotRun, null, null, 0, null, null, null);
         }
 
-        var latest = completed[0];
+        return await MeasureAsync(completed[0], completed.Skip(1), cover, target, cancellationToken);
+    }
+
+    /// <summary>Measures <paramref name="latest"/>; when it misses the target, the newest of <paramref name="earlier"/> that met it is the baseline.</summary>
+    private async Task<CoverageReport> MeasureAsync(RunRecord latest, IEnumerable<RunRecord> earlier, GoalCoverage cover, double? target, CancellationToken cancellationToken)
+    {
         var (rate, cases, problem) = await PassRateAsync(latest, cover, cancellationToken);
         if (rate is null)
         {
@@ -68,12 +127,12 @@ public sealed class GoalTracker(IRunStore runs, IRunResultStore results, IDatase
             return new CoverageReport(cover, GoalStatus.Met, latest.Id, rate, cases, null, null, null);
         }
 
-        foreach (var earlier in completed.Skip(1))
+        foreach (var run in earlier)
         {
-            var (earlierRate, _, _) = await PassRateAsync(earlier, cover, cancellationToken);
+            var (earlierRate, _, _) = await PassRateAsync(run, cover, cancellationToken);
             if (earlierRate >= t)
             {
-                return new CoverageReport(cover, GoalStatus.Regressed, latest.Id, rate, cases, earlier.Id, earlierRate, null);
+                return new CoverageReport(cover, GoalStatus.Regressed, latest.Id, rate, cases, run.Id, earlierRate, null);
             }
         }
 

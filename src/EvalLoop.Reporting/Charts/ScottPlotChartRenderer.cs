@@ -6,9 +6,10 @@ namespace EvalLoop.Reporting.Charts;
 
 /// <summary>
 /// Draws the report's charts with ScottPlot and returns them as sanitized inline SVG. One instance per report: it
-/// numbers the charts so that their ids are unique on the page.
+/// numbers the charts so that their ids are unique on the page (two renderers on one page need distinct
+/// <paramref name="idPrefix"/>es).
 /// </summary>
-internal sealed class ScottPlotChartRenderer(ReportOptions options)
+internal sealed class ScottPlotChartRenderer(ReportOptions options, string idPrefix = "chart")
 {
     private static readonly Color Pass = Color.FromHex("#2E7D32");
     private static readonly Color Fail = Color.FromHex("#C62828");
@@ -112,7 +113,9 @@ internal sealed class ScottPlotChartRenderer(ReportOptions options)
     /// Each scorer's pass rate (bold) and mean score (faint) over the experiment's runs, oldest first, with its target as
     /// a faint horizontal line. Lines are solid: Skia's SVG output cannot draw dashes (and says so on stderr).
     /// </summary>
-    public ChartSvg Trend(IReadOnlyList<TrendPoint> points, IReadOnlyList<string> scorers, IReadOnlyDictionary<string, double> targets)
+    /// <param name="title">The plot's title; the run report's by default.</param>
+    /// <param name="caption">The caption; by default one about this experiment's runs and the current run.</param>
+    public ChartSvg Trend(IReadOnlyList<TrendPoint> points, IReadOnlyList<string> scorers, IReadOnlyDictionary<string, double> targets, string? title = null, string? caption = null)
     {
         ArgumentNullException.ThrowIfNull(points);
         ArgumentNullException.ThrowIfNull(scorers);
@@ -158,11 +161,11 @@ internal sealed class ScottPlotChartRenderer(ReportOptions options)
         plot.Axes.Bottom.MinimumSize = 70;
         plot.Axes.SetLimitsX(-0.5, Math.Max(points.Count - 0.5, 0.5));
         plot.Axes.SetLimitsY(0, 105);
-        plot.Title("Trend over this experiment's runs");
+        plot.Title(ChartLabel.Clean(title ?? "Trend over this experiment's runs", 80));
         plot.XLabel("run start (UTC)");
         plot.YLabel("percent");
         plot.ShowLegend(Alignment.LowerLeft);
-        var caption = points.Count == 1
+        caption ??= points.Count == 1
             ? "The first run of this experiment: later runs will draw the trend."
             : $"The last {points.Count} completed full runs of this experiment, oldest first; the grey vertical line is this run.";
         return Render(plot, options.ChartWidth * 3 / 2, options.ChartHeight + 40, "Score trend", caption);
@@ -248,7 +251,7 @@ internal sealed class ScottPlotChartRenderer(ReportOptions options)
 
         var raw = plot.GetSvgXml(width, height);
         var id = Interlocked.Increment(ref _count);
-        var svg = SvgSanitizer.Sanitize(raw, string.Create(CultureInfo.InvariantCulture, $"chart{id}-"), title);
+        var svg = SvgSanitizer.Sanitize(raw, string.Create(CultureInfo.InvariantCulture, $"{idPrefix}{id}-"), title);
         return new ChartSvg(title, caption, HtmlFragment.Trusted(svg), svg.Contains("<text", StringComparison.Ordinal));
     }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using EvalLoop.Core.Analysis;
+using EvalLoop.Core.Goals;
 using EvalLoop.Core.Runs;
 using EvalLoop.Core.Suggestions;
 using EvalLoop.Reporting.Charts;
@@ -37,6 +38,7 @@ internal sealed class RunReportHtml(ReportOptions options)
             }
 
             WriteSummary(html, model);
+            WriteGoal(html, model);
             WriteCharts(html, charts);
             WriteClusters(html, model);
             WriteSuggestions(html, model);
@@ -128,8 +130,9 @@ internal sealed class RunReportHtml(ReportOptions options)
         Fact(html, "finished", Format.Time(run.FinishedAt));
         Fact(html, "took", Format.Duration(run.WallSeconds));
         html.Write($"</dl>\n</header>\n");
+        var goalLink = model.Goal is null ? HtmlFragment.Empty : HtmlFragment.Trusted("<a href=\"#goal\">Goal</a>");
         html.Write($"""
-            <nav class="sections"><a href="#summary">Summary</a><a href="#charts">Charts</a><a href="#clusters">Failure clusters</a><a href="#suggestions">Suggestions</a><a href="#prompt">Prompt</a><a href="#cases">Cases</a></nav>
+            <nav class="sections"><a href="#summary">Summary</a>{goalLink}<a href="#charts">Charts</a><a href="#clusters">Failure clusters</a><a href="#suggestions">Suggestions</a><a href="#prompt">Prompt</a><a href="#cases">Cases</a></nav>
 
             """);
     }
@@ -211,6 +214,67 @@ internal sealed class RunReportHtml(ReportOptions options)
             }
 
             html.Write($"</p>\n");
+        }
+
+        html.Write($"</section>\n");
+    }
+
+    /// <summary>
+    /// The goal the experiment names: each requirement this experiment covers, with its covering scorer and slice, the
+    /// target, this run's pass rate and the status that gives (regressed names the earlier run that met the target).
+    /// </summary>
+    private static void WriteGoal(HtmlWriter html, RunReportModel model)
+    {
+        if (model.Goal is not { } runGoal)
+        {
+            return;
+        }
+
+        html.Write($"<section id=\"goal\">\n<h2>Goal: {runGoal.Name}</h2>\n");
+        if (runGoal.Goal is not { } goal)
+        {
+            html.Write($"<p class=\"banner warn\" role=\"status\">{runGoal.Problem}</p>\n</section>\n");
+            return;
+        }
+
+        html.Write($"<p id=\"goal-description\">{goal.Description}</p>\n");
+        if (runGoal.Requirements.Count == 0)
+        {
+            html.Write($"<p class=\"muted\">None of the goal's {goal.Requirements.Count} requirements is covered by a scorer of {model.Run.ExperimentName}.</p>\n</section>\n");
+            return;
+        }
+
+        html.Write($"""
+            <table class="figures" id="goal-requirements">
+            <thead><tr><th>requirement</th><th>covered by</th><th class="num">target</th><th class="num">this run</th><th class="num">cases</th><th>status</th></tr></thead>
+            <tbody>
+
+            """);
+        foreach (var requirement in runGoal.Requirements)
+        {
+            foreach (var coverage in requirement.Coverage)
+            {
+                var badge = coverage.Status switch
+                {
+                    GoalStatus.Met => "pass",
+                    GoalStatus.Missed or GoalStatus.Regressed => "fail",
+                    _ => "neutral",
+                };
+                var baseline = coverage.BaselineRunId is { } baselineRun
+                    ? $"since {baselineRun} ({Format.Percent(coverage.BaselinePassRate)})"
+                    : coverage.Problem ?? string.Empty;
+                html.Write($"""
+                    <tr data-requirement="{requirement.Requirement.Id}"><td><strong>{requirement.Requirement.Id}</strong><br><span class="small">{requirement.Requirement.Text}</span></td><td>{coverage.Coverage.Scorer} · {coverage.Coverage.SliceText}</td><td class="num">{Format.Percent(requirement.Requirement.Target)}</td><td class="num">{Format.Percent(coverage.PassRate)}</td><td class="num">{Format.Count(coverage.Cases)}</td><td><span class="badge {badge}">{coverage.Status}</span> <span class="small">{baseline}</span></td></tr>
+
+                    """);
+            }
+        }
+
+        var others = goal.Requirements.Count - runGoal.Requirements.Count;
+        html.Write($"</tbody>\n</table>\n");
+        if (others > 0)
+        {
+            html.Write($"<p class=\"muted small\">{Format.Count(others)} more of the goal's {Format.Count(goal.Requirements.Count)} requirements are not measured by this experiment.</p>\n");
         }
 
         html.Write($"</section>\n");

@@ -24,6 +24,9 @@ internal sealed class RunReportModel
 
     public ClusterAnalysis? Analysis { get; init; }
 
+    /// <summary>The goal the experiment names (a goal file), measured on this run; null when it names none.</summary>
+    public RunGoal? Goal { get; init; }
+
     public required IReadOnlyList<Suggestion> Suggestions { get; init; }
 
     public required IReadOnlyList<TrendPoint> Trend { get; init; }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Threading.Channels;
 using EvalLoop.Core.Datasets;
 using EvalLoop.Core.Experiments;
+using EvalLoop.Core.Goals;
 using EvalLoop.Core.Running;
 using EvalLoop.Core.Runs;
 using EvalLoop.Core.Suggestions;
@@ -25,6 +26,7 @@ internal sealed class RunReportReader(ReportSources sources, ReportOptions optio
         // The earlier runs' summaries are read on another thread while this run's results stream by.
         var trend = Task.Run(() => ReadTrendAsync(run, stored, cancellationToken), cancellationToken);
         var analysis = sources.Clusters is null ? null : await sources.Clusters.GetAsync(run.Id, cancellationToken);
+        var goal = await ReadGoalAsync(run, experiment, cancellationToken);
         var suggestions = sources.Suggestions is null
             ? []
             : await sources.Suggestions.ListAsync(new SuggestionQuery { RunId = run.Id, Limit = 100 }, cancellationToken);
@@ -115,6 +117,7 @@ internal sealed class RunReportReader(ReportSources sources, ReportOptions optio
                 Evaluation = experiment is null ? new ExperimentEvaluation([]) : ExperimentEvaluation.Evaluate(experiment, summary),
                 Scorers = scorers,
                 Analysis = analysis,
+                Goal = goal,
                 Suggestions = suggestions,
                 Trend = await trend,
                 Scores = scores,
@@ -127,6 +130,34 @@ internal sealed class RunReportReader(ReportSources sources, ReportOptions optio
                 GeneratedAt = time.GetUtcNow(),
             };
         }
+    }
+
+    /// <summary>The goal file the experiment names, with the requirements it covers measured on this run.</summary>
+    private async Task<RunGoal?> ReadGoalAsync(RunRecord run, ExperimentDefinition? experiment, CancellationToken cancellationToken)
+    {
+        if (sources.Goals is null || GoalReference.GoalName(experiment?.Goal) is not { } name)
+        {
+            return null;
+        }
+
+        GoalDefinition? goal;
+        try
+        {
+            goal = await sources.Goals.FindAsync(name, cancellationToken);
+        }
+        catch (Exception ex) when (ex is Core.Workspace.WorkspaceFileException or IOException)
+        {
+            // An invalid goal file must not cost the reader the report.
+            return new RunGoal(name, null, [], $"The goal file of '{name}' cannot be read: {ex.Message}");
+        }
+
+        if (goal is null)
+        {
+            return new RunGoal(name, null, [], $"The experiment names the goal '{name}', but there is no goal file for it (experiments/goals/{name}.yaml).");
+        }
+
+        var requirements = await new GoalTracker(sources.Runs, sources.Results, sources.Datasets).EvaluateRunAsync(goal, run, cancellationToken);
+        return new RunGoal(name, goal, requirements, null);
     }
 
     internal static ExperimentDefinition? TryReadExperiment(RunRecord run)

@@ -78,6 +78,7 @@ public static class ApiEndpoints
         api.MapPost("/schedules/{name}/trigger", async (string name, ExperimentSchedules schedules, CancellationToken ct) =>
             await schedules.TriggerAsync(name, ct) ? Results.Accepted((string?)null, new { experiment = name, queued = true }) : Results.NotFound(new { error = $"there is no experiment '{name}'" }))
             .WithName("TriggerSchedule");
+        endpoints.MapEvalLoopInsightsApi();
         return endpoints;
     }
 

@@ -2,6 +2,7 @@ using EvalLoop.Analysis;
 using EvalLoop.Analysis.Embeddings;
 using EvalLoop.Core.Datasets;
 using EvalLoop.Core.Experiments;
+using EvalLoop.Core.Goals;
 using EvalLoop.Core.Running;
 using EvalLoop.Core.Workspace;
 using EvalLoop.Models;
@@ -45,7 +46,8 @@ public sealed class EvalLoopServices : IDisposable
         ClusterStore = new SqliteClusterStore(Database);
         Embeddings = new CachingEmbeddingGenerator(new Models.Offline.OfflineEmbeddingGenerator(), new SqliteEmbeddingCache(Database));
         Analyzer = new FailureAnalyzer(Runs, Runs, Datasets, ClusterStore, Embeddings, new FailureAnalyzerOptions(), namer: null, TimeProvider.System, loggerFactory.CreateLogger<FailureAnalyzer>());
-        Reports = new HtmlReportGenerator(new ReportSources(Runs, Runs, Datasets, ClusterStore, new SqliteSuggestionStore(Database)), new ReportOptions(), TimeProvider.System);
+        Goals = new GoalLoader(layout);
+        Reports = new HtmlReportGenerator(new ReportSources(Runs, Runs, Datasets, ClusterStore, new SqliteSuggestionStore(Database), Goals), new ReportOptions(), TimeProvider.System);
         // Suggestions: verified by real runs of the experiment's own model; approvals write files as new versions.
         Suggestions = new SqliteSuggestionStore(Database);
         FileVersions = new SqliteFileVersionStore(Database);
@@ -54,6 +56,9 @@ public sealed class EvalLoopServices : IDisposable
     }
 
     public SqliteClusterStore ClusterStore { get; }
+
+    /// <summary>The goal files in <c>experiments/goals/</c>.</summary>
+    public GoalLoader Goals { get; }
 
     public SqliteSuggestionStore Suggestions { get; }
 

@@ -50,7 +50,9 @@ public sealed class HtmlPage(HttpContext context, IAntiforgery antiforgery, stri
             body{font:14px/1.45 system-ui,sans-serif;margin:0;color:#1d2329} header{background:#1d2329;padding:.6em 1.2em} header a{color:#fff;margin-right:1.2em;text-decoration:none}
             main{padding:1em 1.2em;max-width:80em} table{border-collapse:collapse} td,th{border-bottom:1px solid #ddd;padding:.3em .6em;text-align:left;vertical-align:top}
             pre{background:#f5f5f5;padding:.6em;overflow:auto;white-space:pre-wrap} form{display:inline-block;margin:.3em .6em .3em 0} .met{color:#17692c} .missed,.error{color:#a31515}
-            </style></head><body><header><a href="/">Experiments</a><a href="/runs">Runs</a><a href="/suggestions">Suggestions</a><a href="/schedules">Schedules</a><a href="/openapi/v1.json">API</a></header>
+            .status{display:inline-block;border-radius:1em;padding:0 .6em;font-weight:600;font-size:.9em} .status-met{background:#e3f4e6;color:#17692c} .status-missed{background:#fbe5e5;color:#a31515} .status-regressed{background:#a31515;color:#fff} .status-uncovered{background:#fff3d6;color:#7a5200} .status-not-run,.status-invalid{background:#eceff1;color:#455a64}
+            figure{margin:1em 0} figure svg{max-width:100%;height:auto} figcaption{color:#555;font-size:.9em} .muted{color:#666}
+            </style></head><body><header><a href="/">Experiments</a><a href="/runs">Runs</a><a href="/compare">Compare</a><a href="/goals">Goals</a><a href="/suggestions">Suggestions</a><a href="/schedules">Schedules</a><a href="/openapi/v1.json">API</a></header>
             <main><h1>{{E(title)}}</h1>
             {{_body}}
             </main></body></html>

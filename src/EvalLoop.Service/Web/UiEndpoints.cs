@@ -28,12 +28,13 @@ public static class UiEndpoints
         ui.MapGet("/", async (HttpContext http, IAntiforgery af, EvalLoopServices services, ExperimentSchedules schedules) =>
         {
             var page = new HtmlPage(http, af, "Experiments and goals");
+            page.Raw("<p><a href=\"/goals\">Goals</a>: what good looks like, requirement by requirement, and where each stands.</p>");
             page.Raw("<table><tr><th>Experiment</th><th>Goal</th><th>Status</th><th>Scores (pass rate / target)</th><th>Latest run</th><th>Schedule</th></tr>");
             foreach (var e in await ExperimentStatus.ListAsync(services, schedules, http.RequestAborted))
             {
                 var scores = string.Join("<br>", e.Scores.Select(s => $"{E(s.Scorer)}: {E(s.PassRate, "P1")}{(s.Target is { } t ? " / " + E(t, "P0") : string.Empty)}"));
                 var run = e.LatestRunId is null ? "—" : $"<a href=\"/runs/{E(Uri.EscapeDataString(e.LatestRunId))}\">{E(e.LatestRunId)}</a>";
-                page.Raw($"<tr><td>{E(e.Name)}</td><td>{E(e.Goal)}</td><td class=\"{(e.Status == "met" ? "met" : "missed")}\">{E(e.Status)}</td><td>{scores}</td><td>{run}</td><td>{E(e.Schedule ?? "on demand")}</td></tr>");
+                page.Raw($"<tr><td>{E(e.Name)}</td><td>{GoalCell(e.Goal)}</td><td class=\"{(e.Status == "met" ? "met" : "missed")}\">{E(e.Status)}</td><td>{scores}</td><td>{run}</td><td>{E(e.Schedule ?? "on demand")}</td></tr>");
             }
 
             return page.Raw("</table>").ToResult();
@@ -81,7 +82,8 @@ public static class UiEndpoints
                 page.Raw($"<li><a href=\"/suggestions/{E(Uri.EscapeDataString(s.Id))}\">{E(s.Title)}</a> ({E(s.Status)})</li>");
             }
 
-            return page.Raw("</ul>").ToResult();
+            page.Raw("</ul>").Raw(await RunPages.RunLinksAsync(services, run, http.RequestAborted));
+            return page.ToResult();
         });
 
         ui.MapGet("/runs/{id}/report", async (string id, HttpContext http, EvalLoopServices services) =>
@@ -238,8 +240,14 @@ public static class UiEndpoints
             return Results.Redirect("/");
         }).DisableAntiforgery();
 
+        endpoints.MapGoalPages();
+        endpoints.MapRunPages();
         return endpoints;
     }
+
+    /// <summary>An experiment's goal: a link to its page when it names a goal file, else the free text.</summary>
+    private static string GoalCell(string? goal) =>
+        Core.Goals.GoalReference.GoalName(goal) is { } name ? $"<a href=\"/goals/{E(Uri.EscapeDataString(name))}\">{E(name)}</a>" : E(goal);
 
     private static IResult AfterDecision(string id, DecisionOutcome outcome) => outcome.Status switch
     {

@@ -106,4 +106,49 @@ public sealed class GoalTrackerTests
         report.Requirements[0].Status.Should().Be(GoalStatus.Missed);
         report.Status.Should().Be(GoalStatus.Missed);
     }
+
+    [Fact]
+    public async Task MeasuresAGivenRunAgainstOnlyTheRunsBeforeIt()
+    {
+        // Arrange: run 1 misses 75%, run 2 meets it, run 3 misses again.
+        var first = await RunAsync(1, true, false, false, false);
+        var second = await RunAsync(2, true, true, true, false);
+        var third = await RunAsync(3, false, true, false, false);
+        var tracker = new GoalTracker(_runs, _runs, _datasets);
+        var runOf = async (string id) => (await _runs.GetRunAsync(id))!;
+
+        // Act
+        var atFirst = await tracker.EvaluateRunAsync(Goal(), await runOf(first));
+        var atSecond = await tracker.EvaluateRunAsync(Goal(), await runOf(second));
+        var atThird = await tracker.EvaluateRunAsync(Goal(), await runOf(third));
+
+        // Assert
+        atFirst.Select(r => r.Requirement.Id).Should().Equal(["accurate", "geo"], "the uncovered requirement is not this experiment's to report");
+        atFirst[0].Status.Should().Be(GoalStatus.Missed, "the later run that met the target does not count for an earlier run");
+        atFirst[0].Coverage[0].PassRate.Should().Be(0.25);
+        atSecond[0].Status.Should().Be(GoalStatus.Met);
+        atSecond[0].Coverage[0].LatestRunId.Should().Be(second);
+        atThird[0].Status.Should().Be(GoalStatus.Regressed);
+        atThird[0].Coverage[0].BaselineRunId.Should().Be(second);
+        atThird[1].Coverage[0].PassRate.Should().Be(0.5, "the geo slice is the first two cases");
+    }
+
+    [Fact]
+    public async Task TracesACoveringScorersPassRateOverRecentRunsOldestFirst()
+    {
+        // Arrange
+        var first = await RunAsync(1, true, false, false, false);
+        var second = await RunAsync(2, true, true, true, false);
+        var third = await RunAsync(3, true, true, true, true);
+        var tracker = new GoalTracker(_runs, _runs, _datasets);
+        var geo = Goal().Requirements[1].CoveredBy[0];
+
+        // Act
+        var lastTwo = await tracker.TrendAsync(Goal().Requirements[0].CoveredBy[0], runs: 2);
+        var geoTrend = await tracker.TrendAsync(geo, runs: 10);
+
+        // Assert
+        lastTwo.Select(p => (p.RunId, p.PassRate)).Should().Equal((second, 0.75), (third, 1.0));
+        geoTrend.Select(p => (p.RunId, p.PassRate, p.Cases)).Should().Equal((first, 0.5, 2), (second, 1.0, 2), (third, 1.0, 2));
+    }
 }
