@@ -215,7 +215,104 @@ public sealed class SuggestionApprover(
 
     private async Task<IReadOnlyList<Edit>> ScorerEditsAsync(Suggestion suggestion, CancellationToken cancellationToken)
     {
-        return [await ScorerEditAsync(suggestion, cancellationToken)];
+        var change = SuggestionJson.Deserialize<ScorerChange>(suggestion.ChangeJson);
+        if (!change.Adds)
+        {
+            return [await ScorerEditAsync(suggestion, cancellationToken)];
+        }
+
+        // A new scorer for a goal requirement: the experiment gets the scorer, the goal file the coverage mapping; both
+        // files must be as they were when the suggestion was made, and both are written (or neither).
+        var (full, content) = await ReadCheckedAsync(suggestion, change.FilePath, change.BaseFileSha256, cancellationToken);
+        var mapping = new JsonObject { ["name"] = change.ScorerName, ["type"] = change.ScorerType };
+        if (change.ThresholdAfter is { } threshold)
+        {
+            mapping["threshold"] = threshold;
+        }
+
+        if (change.OptionsAfter is { } options)
+        {
+            mapping["options"] = options.DeepClone();
+        }
+
+        string updated;
+        try
+        {
+            updated = YamlTextEditor.AppendItem(content, ["scorers"], YamlTextEditor.Flow(mapping));
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or FormatException)
+        {
+            throw new SuggestionConflictException($"The scorer cannot be added to {change.FilePath} as text ({ex.Message}); add it by hand: {YamlTextEditor.Flow(mapping)}.", ex);
+        }
+
+        var loaded = await ValidateAsync(full, updated, path => experiments.LoadAsync(path, cancellationToken));
+        var added = loaded.Scorers.FirstOrDefault(s => s.Name == change.ScorerName && s.Type == change.ScorerType)
+            ?? throw new InvalidOperationException($"The edited {change.FilePath} would not load with the scorer '{change.ScorerName}'; nothing was written.");
+        CheckScorer(added.Threshold, added.Options, change);
+        var edits = new List<Edit>
+        {
+            new(FileVersionKinds.Experiment, suggestion.ExperimentName, full, change.FilePath, content, change.BaseFileSha256, null, updated, "sha-" + FileContentHash.Compute(updated)[..12]),
+        };
+
+        if (change.Goal is { } goal)
+        {
+            edits.Add(await GoalCoverageEditAsync(suggestion, goal, change.ScorerName, cancellationToken));
+        }
+
+        return edits;
+    }
+
+    /// <summary>The goal file with the requirement mapped to the new scorer (and the experiment listed among the goal's experiments).</summary>
+    private async Task<Edit> GoalCoverageEditAsync(Suggestion suggestion, GoalCoverageChange goal, string scorer, CancellationToken cancellationToken)
+    {
+        var (full, content) = await ReadCheckedAsync(suggestion, goal.GoalPath, goal.BaseFileSha256, cancellationToken);
+        var definition = ParseGoal(full, content);
+        var index = definition.Requirements.Select((r, i) => (r, i)).FirstOrDefault(t => t.r.Id == goal.RequirementId, (null!, -1)).Item2;
+        if (index < 0)
+        {
+            throw new SuggestionConflictException($"{goal.GoalPath} has no requirement '{goal.RequirementId}' any more; nothing was written.");
+        }
+
+        var coverage = new JsonArray(new JsonObject { ["experiment"] = goal.Experiment, ["scorer"] = scorer });
+        string updated;
+        try
+        {
+            updated = content;
+            if (!definition.Experiments.Contains(goal.Experiment, StringComparer.Ordinal))
+            {
+                var hasList = YamlTextEditor.Load(updated).Children.TryGetValue(new YamlDotNet.RepresentationModel.YamlScalarNode("experiments"), out var list)
+                    && list is YamlDotNet.RepresentationModel.YamlSequenceNode;
+                updated = hasList
+                    ? YamlTextEditor.AppendItem(updated, ["experiments"], goal.Experiment)
+                    : YamlTextEditor.SetFlowValue(updated, [], "experiments", $"[{goal.Experiment}]");
+            }
+
+            updated = YamlTextEditor.SetItemFlowValue(updated, ["requirements"], index, "covered_by", YamlTextEditor.Flow(coverage));
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or FormatException)
+        {
+            throw new SuggestionConflictException($"The coverage cannot be written into {goal.GoalPath} as text ({ex.Message}); add it by hand to requirement '{goal.RequirementId}': covered_by: {YamlTextEditor.Flow(coverage)}.", ex);
+        }
+
+        var after = ParseGoal(full, updated);
+        if (after.Requirements[index].CoveredBy is not [var mapped] || mapped.Experiment != goal.Experiment || mapped.Scorer != scorer)
+        {
+            throw new InvalidOperationException($"The edited {goal.GoalPath} would not map '{goal.RequirementId}' to '{scorer}'; nothing was written.");
+        }
+
+        return new Edit(FileVersionKinds.Experiment, GoalVersionName(goal.GoalName), full, goal.GoalPath, content, goal.BaseFileSha256, null, updated, "sha-" + FileContentHash.Compute(updated)[..12]);
+    }
+
+    private static GoalDefinition ParseGoal(string path, string content)
+    {
+        try
+        {
+            return GoalLoader.Parse(path, content);
+        }
+        catch (WorkspaceFileException ex)
+        {
+            throw new InvalidOperationException($"The goal file would not load ({ex.Problem}); nothing was written.", ex);
+        }
     }
 
     /// <summary>
