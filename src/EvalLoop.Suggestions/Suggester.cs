@@ -117,6 +117,7 @@ public sealed partial class Suggester
         new PatternCoverageStrategy(),
         new NormalizedMatchStrategy(),
         new ThresholdBandStrategy(),
+        new JudgeConsistencyStrategy(),
         new GoalCoverageStrategy(),
     ];
 

@@ -63,6 +63,9 @@ public sealed record ScorerCandidate : SuggestionCandidate
     /// </summary>
     public bool CallsJudge { get; init; }
 
+    /// <summary>Set when the evidence must include the judge's self-agreement across trials, before and after (<see cref="Verification.JudgeAgreement"/>).</summary>
+    public bool MeasuresJudgeAgreement { get; init; }
+
     public required ScorerDefinition Proposed { get; init; }
 
     /// <summary>

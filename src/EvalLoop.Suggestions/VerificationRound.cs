@@ -259,8 +259,11 @@ internal sealed class VerificationRound(Suggester suggester, SuggestionContext c
         var cases = context.AllCases.ToDictionary(c => c.Id, StringComparer.Ordinal);
         var scorer = candidate.ThresholdOnly ? null : suggester.Scorers.Create(candidate.Proposed);
         var runs = new List<RescoredRun>();
+        var consistency = new List<JudgeConsistency>();
         foreach (var (runId, description) in new[] { (analysisRun.Id, context.Plan.DescribeAnalysis()), (baseline.Id, context.Plan.DescribeVerification(context.Plan.Verification.Count)) })
         {
+            var gradesBefore = new List<JudgeAgreement.Grade>();
+            var gradesAfter = new List<JudgeAgreement.Grade>();
             var flips = new List<Flip>();
             int results = 0, passedBefore = 0, passedAfter = 0;
             await foreach (var result in suggester.Results.ReadAsync(runId, cancellationToken))
@@ -309,12 +312,31 @@ internal sealed class VerificationRound(Suggester suggester, SuggestionContext c
                 }
 
                 var afterPassed = after.Passed && after.Error is null;
+                if (candidate.MeasuresJudgeAgreement)
+                {
+                    // Errors are not grades: a case the judge could not grade says nothing about its consistency.
+                    if (record.Error is null)
+                    {
+                        gradesBefore.Add(new JudgeAgreement.Grade(result.CaseId, result.Trial, result.Output, record.Passed));
+                    }
+
+                    if (after.Error is null)
+                    {
+                        gradesAfter.Add(new JudgeAgreement.Grade(result.CaseId, result.Trial, result.Output, afterPassed));
+                    }
+                }
+
                 passedBefore += record.Passed ? 1 : 0;
                 passedAfter += afterPassed ? 1 : 0;
                 if (afterPassed != record.Passed)
                 {
                     flips.Add(new Flip(result.CaseId, result.Trial, result.Output, @case.ExpectedText, record.Passed, afterPassed, record.Score, after.Score));
                 }
+            }
+
+            if (candidate.MeasuresJudgeAgreement)
+            {
+                consistency.Add(new JudgeConsistency(runId, description, JudgeAgreement.Compute(gradesBefore), JudgeAgreement.Compute(gradesAfter)));
             }
 
             runs.Add(new RescoredRun(runId, description, results, results == 0 ? 0 : (double)passedBefore / results, results == 0 ? 0 : (double)passedAfter / results, flips));
@@ -352,10 +374,16 @@ internal sealed class VerificationRound(Suggester suggester, SuggestionContext c
                 ? $"{flipped} pass/fail decision(s) flip across {runs.Sum(r => r.Results)} stored results; {(candidate.CallsJudge ? "the judge was called through its cached path" : "no model was called")}."
                 : $"Adding '{candidate.Proposed.Name}' turns {flipped} of {runs.Sum(r => r.Results)} stored results from passing to failing (a case passes only when every scorer passes); {(candidate.CallsJudge ? "the judge was called through its cached path" : "no model was called")}.",
         };
+        foreach (var c in consistency)
+        {
+            notes.Add($"Judge self-agreement on {c.Description}: before {Strategies.Scorer.JudgeConsistencyStrategy.Describe(c.Before)}; after {Strategies.Scorer.JudgeConsistencyStrategy.Describe(c.After)}.");
+        }
+
         var evidence = new ScorerEvidence
         {
             RequestedRunId = context.RequestedRun.Id,
             Runs = runs,
+            Consistency = consistency,
             Notes = notes,
         };
         return await StoreAsync(candidate, SuggestionJson.Serialize(change), SuggestionJson.Serialize(evidence), candidate.Title, cancellationToken);
