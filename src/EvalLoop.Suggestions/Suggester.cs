@@ -115,6 +115,7 @@ public sealed partial class Suggester
         new SuspectLabelStrategy(),
         new DuplicateCasesStrategy(),
         new PatternCoverageStrategy(),
+        new SyntheticVariantsStrategy(),
         new NormalizedMatchStrategy(),
         new ThresholdBandStrategy(),
         new JudgeConsistencyStrategy(),
