@@ -111,6 +111,7 @@ public sealed partial class Suggester
     [
         new FewShotExamplesStrategy(),
         new AllowedAnswersStrategy(),
+        new IgnoredInstructionStrategy(),
         new CritiqueRewriteStrategy(),
         new SuspectLabelStrategy(),
         new DuplicateCasesStrategy(),
