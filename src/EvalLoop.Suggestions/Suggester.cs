@@ -5,6 +5,7 @@ using System.Text.Json;
 using EvalLoop.Core.Analysis;
 using EvalLoop.Core.Datasets;
 using EvalLoop.Core.Experiments;
+using EvalLoop.Core.Goals;
 using EvalLoop.Core.Models;
 using EvalLoop.Core.Running;
 using EvalLoop.Core.Runs;
@@ -110,12 +111,16 @@ public sealed partial class Suggester
     [
         new FewShotExamplesStrategy(),
         new AllowedAnswersStrategy(),
+        new IgnoredInstructionStrategy(),
         new CritiqueRewriteStrategy(),
         new SuspectLabelStrategy(),
         new DuplicateCasesStrategy(),
         new PatternCoverageStrategy(),
+        new SyntheticVariantsStrategy(),
         new NormalizedMatchStrategy(),
         new ThresholdBandStrategy(),
+        new JudgeConsistencyStrategy(),
+        new GoalCoverageStrategy(),
     ];
 
     /// <summary>Proposes, verifies and stores suggestions for run <paramref name="runId"/>.</summary>
@@ -170,6 +175,7 @@ public sealed partial class Suggester
         }
 
         var file = await ReadExperimentFileAsync(root, experiment.Prompt, notes, cancellationToken);
+        var goal = await ReadGoalFileAsync(experiment, notes, cancellationToken);
         using var writer = experiment.Model.Provider == ModelProviders.Offline
             ? null
             : _chatClients.Create(experiment.Model with { MaxTokens = null, Temperature = 0 }, new ChatClientCreationOptions { UseCache = true });
@@ -186,6 +192,7 @@ public sealed partial class Suggester
             Labels = labels,
             LeakingPoolCaseIds = leaking,
             ExperimentFile = file,
+            Goal = goal,
             PrimaryScorer = PrimaryScorer(experiment),
             Embeddings = _embeddings,
             Writer = writer,
@@ -380,6 +387,34 @@ public sealed partial class Suggester
         }
 
         return new ExperimentFile(path, relative, content, FileContentHash.Compute(content), prompt);
+    }
+
+    /// <summary>The goal file the experiment names, or null (free-text goal, no goal, or a file that does not load: noted).</summary>
+    private async Task<GoalFile?> ReadGoalFileAsync(ExperimentDefinition experiment, List<string> notes, CancellationToken cancellationToken)
+    {
+        if (GoalReference.GoalName(experiment.Goal) is not { } name)
+        {
+            return null;
+        }
+
+        var path = new GoalLoader(_workspace).PathOf(name);
+        if (!File.Exists(path))
+        {
+            notes.Add($"The goal file of {experiment.Name} (experiments/{GoalLoader.DirectoryName}/{name}.yaml) is not there; no scorer suggestions for its uncovered requirements.");
+            return null;
+        }
+
+        var content = await File.ReadAllTextAsync(path, cancellationToken);
+        var relative = Path.GetRelativePath(_workspace.Root, path).Replace('\\', '/');
+        try
+        {
+            return new GoalFile(path, relative, content, FileContentHash.Compute(content), GoalLoader.Parse(path, content));
+        }
+        catch (WorkspaceFileException ex)
+        {
+            notes.Add($"{relative} does not load ({ex.Message}); no scorer suggestions for its uncovered requirements.");
+            return null;
+        }
     }
 
     /// <summary>Every fingerprint an earlier suggestion of the experiment recorded (its own and the candidates it beat).</summary>

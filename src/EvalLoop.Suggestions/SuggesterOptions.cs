@@ -43,6 +43,21 @@ public sealed record SuggesterOptions
     /// <summary>Rows the coverage strategy proposes per label, at most.</summary>
     public int CoverageRowsPerLabel { get; init; } = 3;
 
+    /// <summary>
+    /// A model-graded scorer is flagged as inconsistent when at least this share of the cases it graded more than once
+    /// (equivalent outputs in several trials) got both a pass and a fail from it.
+    /// </summary>
+    public double JudgeDisagreementThreshold { get; init; } = 0.1;
+
+    /// <summary>... and at least this many cases flipped.</summary>
+    public int MinJudgeFlips { get; init; } = 2;
+
+    /// <summary>Cases the synthetic-variants strategy asks a model to write per failing cluster, at most.</summary>
+    public int SyntheticCasesPerCluster { get; init; } = 5;
+
+    /// <summary>Failing clusters the synthetic-variants strategy writes cases for, at most (largest first).</summary>
+    public int SyntheticClusters { get; init; } = 2;
+
     public int BootstrapResamples { get; init; } = 2000;
 
     /// <summary>Seeds the bootstrap, so the same runs give the same interval.</summary>

@@ -15,6 +15,17 @@ public static class SuggesterOptionsValidator
         Positive(options.MaxSuspects, nameof(options.MaxSuspects));
         Positive(options.CoverageRowsPerLabel, nameof(options.CoverageRowsPerLabel));
         Positive(options.BootstrapResamples, nameof(options.BootstrapResamples));
+        Positive(options.MinJudgeFlips, nameof(options.MinJudgeFlips));
+        Positive(options.SyntheticCasesPerCluster, nameof(options.SyntheticCasesPerCluster));
+        if (options.SyntheticClusters < 0)
+        {
+            problems.Add($"{nameof(options.SyntheticClusters)} must be 0 or more.");
+        }
+
+        if (!(options.JudgeDisagreementThreshold is > 0 and <= 1))
+        {
+            problems.Add($"{nameof(options.JudgeDisagreementThreshold)} must be in (0, 1].");
+        }
         if (options.LlmCandidates < 0)
         {
             problems.Add($"{nameof(options.LlmCandidates)} must be 0 or more.");

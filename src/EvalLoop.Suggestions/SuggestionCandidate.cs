@@ -43,12 +43,28 @@ public sealed record DatasetCandidate : SuggestionCandidate
     public IReadOnlyList<Core.Datasets.DatasetCase> RowsToRun { get; init; } = [];
 }
 
-/// <summary>A scorer with new options or a new threshold.</summary>
+/// <summary>A scorer with new options or a new threshold, or (with <see cref="Covers"/>) a new scorer for an uncovered goal requirement.</summary>
 public sealed record ScorerCandidate : SuggestionCandidate
 {
     public override string Kind => SuggestionKinds.Scorer;
 
+    /// <summary>The scorer changed; for a new scorer (<see cref="Covers"/> set), the experiment's primary scorer, for reference.</summary>
     public required ScorerDefinition Current { get; init; }
+
+    /// <summary>
+    /// Set when <see cref="Proposed"/> is a new scorer added to the experiment to cover this goal requirement; approval
+    /// also maps the requirement to it in the goal file.
+    /// </summary>
+    public GoalRequirementRef? Covers { get; init; }
+
+    /// <summary>
+    /// Set when re-scoring must call a judge model (a model-graded scorer); re-scoring then goes through the scorer's
+    /// own judge path (cached), and the evidence says so.
+    /// </summary>
+    public bool CallsJudge { get; init; }
+
+    /// <summary>Set when the evidence must include the judge's self-agreement across trials, before and after (<see cref="Verification.JudgeAgreement"/>).</summary>
+    public bool MeasuresJudgeAgreement { get; init; }
 
     public required ScorerDefinition Proposed { get; init; }
 
@@ -58,3 +74,6 @@ public sealed record ScorerCandidate : SuggestionCandidate
     /// </summary>
     public bool ThresholdOnly { get; init; }
 }
+
+/// <summary>A requirement of the experiment's goal file, by the goal's name and the requirement's id.</summary>
+public sealed record GoalRequirementRef(string Goal, string RequirementId, string Text);

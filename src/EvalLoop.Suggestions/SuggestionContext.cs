@@ -50,6 +50,9 @@ public sealed class SuggestionContext
     /// <summary>The experiment file as it is now, when its prompt is still the one that ran; null otherwise (no prompt suggestions).</summary>
     public ExperimentFile? ExperimentFile { get; init; }
 
+    /// <summary>The goal file the experiment names (<c>goal: NAME</c>), when it exists and loads; null otherwise.</summary>
+    public GoalFile? Goal { get; init; }
+
     /// <summary>The scorer the figures are about: the first scorer with a target, else the first scorer.</summary>
     public required string PrimaryScorer { get; init; }
 
@@ -84,3 +87,6 @@ public sealed record AnalysedCase(DatasetCase Case, bool Passed, string? Output,
 
 /// <summary>The experiment file: where it is, its content and hash now, and the prompt it defines.</summary>
 public sealed record ExperimentFile(string FullPath, string RelativePath, string Content, string Sha256, PromptDefinition Prompt);
+
+/// <summary>The goal file an experiment names: where it is, its content and hash now, and what it defines.</summary>
+public sealed record GoalFile(string FullPath, string RelativePath, string Content, string Sha256, Core.Goals.GoalDefinition Definition);

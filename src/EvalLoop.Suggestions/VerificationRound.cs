@@ -259,12 +259,37 @@ internal sealed class VerificationRound(Suggester suggester, SuggestionContext c
         var cases = context.AllCases.ToDictionary(c => c.Id, StringComparer.Ordinal);
         var scorer = candidate.ThresholdOnly ? null : suggester.Scorers.Create(candidate.Proposed);
         var runs = new List<RescoredRun>();
+        var consistency = new List<JudgeConsistency>();
         foreach (var (runId, description) in new[] { (analysisRun.Id, context.Plan.DescribeAnalysis()), (baseline.Id, context.Plan.DescribeVerification(context.Plan.Verification.Count)) })
         {
+            var gradesBefore = new List<JudgeAgreement.Grade>();
+            var gradesAfter = new List<JudgeAgreement.Grade>();
             var flips = new List<Flip>();
             int results = 0, passedBefore = 0, passedAfter = 0;
             await foreach (var result in suggester.Results.ReadAsync(runId, cancellationToken))
             {
+                if (candidate.Covers is not null)
+                {
+                    // A new scorer: a case passes only when every scorer passes, so adding one can only turn passing
+                    // cases into failing ones; those are the flips.
+                    if (!cases.TryGetValue(result.CaseId, out var covered))
+                    {
+                        continue;
+                    }
+
+                    results++;
+                    var added = result.Output is null ? ScoreResult.Failure("no output") : await scorer!.ScoreAsync(new ScoringInput(covered, result.Output), cancellationToken);
+                    var addedPassed = added.Passed && added.Error is null;
+                    passedBefore += result.Passed ? 1 : 0;
+                    passedAfter += result.Passed && addedPassed ? 1 : 0;
+                    if (result.Passed && !addedPassed)
+                    {
+                        flips.Add(new Flip(result.CaseId, result.Trial, result.Output, covered.ExpectedText, true, false, null, added.Score));
+                    }
+
+                    continue;
+                }
+
                 var record = result.Scores.FirstOrDefault(s => s.Scorer == candidate.Current.Name);
                 if (record is null || !cases.TryGetValue(result.CaseId, out var @case))
                 {
@@ -287,6 +312,20 @@ internal sealed class VerificationRound(Suggester suggester, SuggestionContext c
                 }
 
                 var afterPassed = after.Passed && after.Error is null;
+                if (candidate.MeasuresJudgeAgreement)
+                {
+                    // Errors are not grades: a case the judge could not grade says nothing about its consistency.
+                    if (record.Error is null)
+                    {
+                        gradesBefore.Add(new JudgeAgreement.Grade(result.CaseId, result.Trial, result.Output, record.Passed));
+                    }
+
+                    if (after.Error is null)
+                    {
+                        gradesAfter.Add(new JudgeAgreement.Grade(result.CaseId, result.Trial, result.Output, afterPassed));
+                    }
+                }
+
                 passedBefore += record.Passed ? 1 : 0;
                 passedAfter += afterPassed ? 1 : 0;
                 if (afterPassed != record.Passed)
@@ -295,31 +334,57 @@ internal sealed class VerificationRound(Suggester suggester, SuggestionContext c
                 }
             }
 
+            if (candidate.MeasuresJudgeAgreement)
+            {
+                consistency.Add(new JudgeConsistency(runId, description, JudgeAgreement.Compute(gradesBefore), JudgeAgreement.Compute(gradesAfter)));
+            }
+
             runs.Add(new RescoredRun(runId, description, results, results == 0 ? 0 : (double)passedBefore / results, results == 0 ? 0 : (double)passedAfter / results, flips));
         }
 
-        var (filePath, inline, sha) = await ScorerFileAsync(candidate.Current, cancellationToken);
+        var (filePath, inline, sha) = candidate.Covers is null ? await ScorerFileAsync(candidate.Current, cancellationToken) : await ExperimentFileAsync(cancellationToken);
         var change = new ScorerChange
         {
             Strategy = candidate.Strategy,
-            ScorerName = candidate.Current.Name,
-            ScorerType = candidate.Current.Type,
+            ScorerName = candidate.Covers is null ? candidate.Current.Name : candidate.Proposed.Name,
+            ScorerType = candidate.Covers is null ? candidate.Current.Type : candidate.Proposed.Type,
             FilePath = filePath,
             Inline = inline,
             BaseFileSha256 = sha,
-            ThresholdBefore = candidate.Current.Threshold,
+            ThresholdBefore = candidate.Covers is null ? candidate.Current.Threshold : null,
             ThresholdAfter = candidate.Proposed.Threshold,
-            OptionsBefore = candidate.Current.Options is { ValueKind: System.Text.Json.JsonValueKind.Object } o1 ? System.Text.Json.Nodes.JsonNode.Parse(o1.GetRawText())!.AsObject() : null,
+            OptionsBefore = candidate.Covers is null && candidate.Current.Options is { ValueKind: System.Text.Json.JsonValueKind.Object } o1 ? System.Text.Json.Nodes.JsonNode.Parse(o1.GetRawText())!.AsObject() : null,
             OptionsAfter = candidate.Proposed.Options is { ValueKind: System.Text.Json.JsonValueKind.Object } o2 ? System.Text.Json.Nodes.JsonNode.Parse(o2.GetRawText())!.AsObject() : null,
+            Adds = candidate.Covers is not null,
+            Goal = candidate.Covers is { } covers && context.Goal is { } goal ? new GoalCoverageChange
+            {
+                GoalName = covers.Goal,
+                GoalPath = goal.RelativePath,
+                BaseFileSha256 = goal.Sha256,
+                RequirementId = covers.RequirementId,
+                Experiment = context.Experiment.Name,
+            } : null,
             Fingerprint = fingerprint,
             Provenance = candidate.Provenance,
         };
         var flipped = runs.Sum(r => r.Flips.Count);
+        var notes = new List<string>
+        {
+            candidate.Covers is null
+                ? $"{flipped} pass/fail decision(s) flip across {runs.Sum(r => r.Results)} stored results; {(candidate.CallsJudge ? "the judge was called through its cached path" : "no model was called")}."
+                : $"Adding '{candidate.Proposed.Name}' turns {flipped} of {runs.Sum(r => r.Results)} stored results from passing to failing (a case passes only when every scorer passes); {(candidate.CallsJudge ? "the judge was called through its cached path" : "no model was called")}.",
+        };
+        foreach (var c in consistency)
+        {
+            notes.Add($"Judge self-agreement on {c.Description}: before {Strategies.Scorer.JudgeConsistencyStrategy.Describe(c.Before)}; after {Strategies.Scorer.JudgeConsistencyStrategy.Describe(c.After)}.");
+        }
+
         var evidence = new ScorerEvidence
         {
             RequestedRunId = context.RequestedRun.Id,
             Runs = runs,
-            Notes = [$"{flipped} pass/fail decision(s) flip across {runs.Sum(r => r.Results)} stored results; no model was called."],
+            Consistency = consistency,
+            Notes = notes,
         };
         return await StoreAsync(candidate, SuggestionJson.Serialize(change), SuggestionJson.Serialize(evidence), candidate.Title, cancellationToken);
     }
@@ -337,6 +402,19 @@ internal sealed class VerificationRound(Suggester suggester, SuggestionContext c
 
         var content = await File.ReadAllTextAsync(path, cancellationToken);
         return (Relative(path), inline, Core.Versions.FileContentHash.Compute(content));
+    }
+
+    /// <summary>The experiment file of the requested run (where a new scorer is added), its relative path and hash.</summary>
+    private async Task<(string Path, bool Inline, string Sha)> ExperimentFileAsync(CancellationToken cancellationToken)
+    {
+        var path = context.RequestedRun.ExperimentPath;
+        if (path is null || !File.Exists(path))
+        {
+            return (path is null ? "(unknown)" : Relative(path), true, string.Empty);
+        }
+
+        var content = await File.ReadAllTextAsync(path, cancellationToken);
+        return (Relative(path), true, Core.Versions.FileContentHash.Compute(content));
     }
 
     private string DatasetFilePath() => suggester.Workspace.ResolveDatasetPath(context.Experiment.Dataset);

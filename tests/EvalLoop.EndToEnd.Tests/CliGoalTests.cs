@@ -37,10 +37,17 @@ public sealed class CliGoalTests
             .Should().Equal("experiments/goals/mini-routing.yaml", "scorers/mini-routing-labels.yaml", "experiments/mini-routing.yaml");
         File.Exists(workspace.File("experiments/goals/mini-routing.yaml")).Should().BeFalse("nothing is written before approval");
 
-        // Act: approve, run, show
-        var approve = await CliProcess.RunAsync(workspace.Path, "goal", "approve", id, "--by", "tester");
+        // Act: approve through the common path (goal approve is its alias), run, show
+        var approve = await CliProcess.RunAsync(workspace.Path, "suggestions", "approve", id, "--by", "tester");
         approve.ExitCode.Should().Be(0, approve.ToString());
+        approve.Stdout.Should().Contain("experiments/goals/mini-routing.yaml").And.Contain("scorers/mini-routing-labels.yaml").And.Contain("evalloop goal show mini-routing");
         File.Exists(workspace.File("experiments/goals/mini-routing.yaml")).Should().BeTrue();
+        var again = await CliProcess.RunAsync(workspace.Path, "goal", "approve", id, "--by", "tester");
+        again.ExitCode.Should().Be(2, again.ToString());
+        again.Stderr.Should().Contain("already approved");
+        var versions = await CliProcess.RunAsync(workspace.Path, "versions", "list", "experiments/goals/mini-routing.yaml", "--json");
+        versions.ExitCode.Should().Be(0, versions.ToString());
+        versions.Stdout.Should().Contain(id, "the goal file's version records the approved suggestion");
         var run = await CliProcess.RunAsync(workspace.Path, "run", "mini-routing", "--json");
         run.ExitCode.Should().BeOneOf([0, 1], run.ToString());
         var show = await CliProcess.RunAsync(workspace.Path, "goal", "show", "mini-routing", "--json");

@@ -1,5 +1,7 @@
 using EvalLoop.Core.Goals;
 using EvalLoop.Core.Suggestions;
+using EvalLoop.Core.Versions;
+using EvalLoop.Suggestions.Applying;
 using EvalLoop.Suggestions.Goals;
 
 namespace EvalLoop.Suggestions.Tests;
@@ -20,7 +22,7 @@ public sealed class GoalDraftTests
         // Arrange
         using var harness = SuggestionHarness.Sample();
         var drafter = new OfflineGoalDrafter(harness.Layout);
-        var proposals = new GoalDraftSuggestions(harness.Suggestions, harness.Runs, harness.Layout);
+        var proposals = new GoalDraftSuggestions(harness.Suggestions, harness.Runs);
 
         // Act
         var draft = await drafter.DraftAsync("routing", "Route each message to the right intent; accuracy >= 0.85 on the test split; never reveal an account number", "banking77");
@@ -42,45 +44,90 @@ public sealed class GoalDraftTests
     }
 
     [Fact]
-    public async Task ApprovalWritesEveryDraftedFileAndTheDraftedExperimentLoads()
+    public async Task TheCommonApprovalPathWritesEveryDraftedFileWithAVersionAndAnAuditRowAndTheDraftedExperimentLoads()
     {
         // Arrange
         using var harness = SuggestionHarness.Sample();
-        var proposals = new GoalDraftSuggestions(harness.Suggestions, harness.Runs, harness.Layout);
+        var proposals = new GoalDraftSuggestions(harness.Suggestions, harness.Runs);
         var draft = await new OfflineGoalDrafter(harness.Layout).DraftAsync("routing", "accuracy >= 0.85", "banking77");
         var suggestion = await proposals.ProposeAsync(draft);
 
         // Act
-        var approved = await proposals.ApproveAsync(suggestion.Id, "tester");
+        var result = await harness.Approver.ApproveAsync(suggestion.Id, "tester", "looks right");
         var experiment = await harness.Experiments.LoadAsync("routing");
         var goal = await new GoalLoader(harness.Layout).LoadAsync("routing");
 
         // Assert
-        approved.Status.Should().Be(SuggestionStatus.Approved);
-        approved.ResultingVersion.Should().StartWith("sha-");
+        result.Suggestion.Status.Should().Be(SuggestionStatus.Approved);
+        result.Suggestion.ResultingVersion.Should().Be("sha-" + FileContentHash.Compute(draft.Files[0].Content)[..12]);
+        result.Files.Select(f => f.FilePath).Should().Equal(draft.Files.Select(f => f.Path));
+        foreach (var file in draft.Files)
+        {
+            (await File.ReadAllTextAsync(harness.File(file.Path))).Should().Be(file.Content);
+            var history = await harness.Versions.ListAsync(file.Path);
+            history.Should().HaveCount(2, "the (empty) state before approval and the drafted file are both recorded");
+            history[0].Content.Should().Be(file.Content);
+            history[0].SuggestionId.Should().Be(suggestion.Id);
+            history[1].Content.Should().BeEmpty();
+        }
+
+        (await harness.Versions.ListAsync("experiments/goals/routing.yaml"))[0].Name.Should().Be("goal:routing");
+        (await harness.Versions.ListAsync("scorers/routing-labels.yaml"))[0].Kind.Should().Be(FileVersionKinds.Scorer);
+        var events = new List<SuggestionEvent>();
+        await foreach (var e in harness.Suggestions.ReadHistoryAsync(suggestion.Id))
+        {
+            events.Add(e);
+        }
+
+        events.Should().HaveCount(2);
+        events[1].ToStatus.Should().Be(SuggestionStatus.Approved);
+        events[1].Snapshot.DecidedBy.Should().Be("tester");
+        events[1].Snapshot.DecisionReason.Should().Be("looks right");
         GoalReference.GoalName(experiment.Goal).Should().Be("routing");
         experiment.Scorers.Select(s => s.Name).Should().Equal("exact-match", "routing-labels");
         goal.Experiments.Should().Equal("routing");
-        var again = () => proposals.ApproveAsync(suggestion.Id, "tester");
-        await again.Should().ThrowAsync<InvalidOperationException>();
+        var again = () => harness.Approver.ApproveAsync(suggestion.Id, "tester");
+        await again.Should().ThrowAsync<InvalidOperationException>().WithMessage("*already approved*");
     }
 
     [Fact]
-    public async Task ApprovalRefusesWhenADraftedFileAppearedMeanwhileAndWritesNothing()
+    public async Task ApprovalRefusesAsAConflictWhenADraftedFileAppearedMeanwhileWithOtherContentAndWritesNothing()
     {
         // Arrange
         using var harness = SuggestionHarness.Sample();
-        var proposals = new GoalDraftSuggestions(harness.Suggestions, harness.Runs, harness.Layout);
+        var proposals = new GoalDraftSuggestions(harness.Suggestions, harness.Runs);
         var suggestion = await proposals.ProposeAsync(await new OfflineGoalDrafter(harness.Layout).DraftAsync("routing", "accuracy >= 0.85", "banking77"));
         await File.WriteAllTextAsync(harness.File("experiments/routing.yaml"), "# by hand\n");
 
         // Act
-        var act = () => proposals.ApproveAsync(suggestion.Id, "tester");
+        var act = () => harness.Approver.ApproveAsync(suggestion.Id, "tester");
 
         // Assert
-        await act.Should().ThrowAsync<InvalidOperationException>().WithMessage("*experiments/routing.yaml exists*");
+        await act.Should().ThrowAsync<SuggestionConflictException>().WithMessage("*experiments/routing.yaml exists now with other content*");
         File.Exists(harness.File("experiments/goals/routing.yaml")).Should().BeFalse();
+        File.Exists(harness.File("scorers/routing-labels.yaml")).Should().BeFalse();
+        (await File.ReadAllTextAsync(harness.File("experiments/routing.yaml"))).Should().Be("# by hand\n");
         (await harness.Suggestions.GetAsync(suggestion.Id))!.Status.Should().Be(SuggestionStatus.Pending);
+        (await harness.Versions.ListAsync("experiments/goals/routing.yaml")).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task AFileThatAppearedMeanwhileWithExactlyTheDraftedContentIsNoConflict()
+    {
+        // Arrange
+        using var harness = SuggestionHarness.Sample();
+        var proposals = new GoalDraftSuggestions(harness.Suggestions, harness.Runs);
+        var draft = await new OfflineGoalDrafter(harness.Layout).DraftAsync("routing", "accuracy >= 0.85", "banking77");
+        var suggestion = await proposals.ProposeAsync(draft);
+        var scorer = draft.Files.Single(f => f.Path.StartsWith("scorers/", StringComparison.Ordinal));
+        await File.WriteAllTextAsync(harness.File(scorer.Path), scorer.Content);
+
+        // Act
+        var result = await harness.Approver.ApproveAsync(suggestion.Id, "tester");
+
+        // Assert
+        result.Suggestion.Status.Should().Be(SuggestionStatus.Approved);
+        draft.Files.Should().OnlyContain(f => File.ReadAllText(harness.File(f.Path)) == f.Content);
     }
 
     [Fact]

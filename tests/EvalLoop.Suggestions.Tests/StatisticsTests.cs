@@ -93,4 +93,40 @@ public sealed class StatisticsTests
         Verdicts.FromTest(-0.2, 0.001, 0.05).Should().Be(Verdicts.Regression);
         Verdicts.FromTest(0, 1, 0.05).Should().Be(Verdicts.NotSignificant);
     }
+
+    [Fact]
+    public void FleissKappaMatchesAHandComputedValue()
+    {
+        // Arrange: P-bar = 0.75; p(pass) = 5/8, chance = 0.53125; kappa = 0.21875 / 0.46875.
+        IReadOnlyList<IReadOnlyList<bool>> ratings = [[true, true], [false, false], [true, false], [true, true]];
+
+        // Act
+        var kappa = JudgeAgreement.FleissKappa(ratings);
+
+        // Assert
+        kappa.Should().BeApproximately(0.21875 / 0.46875, 1e-12);
+        JudgeAgreement.FleissKappa([[true, true], [true, true]]).Should().BeNull("every rating is a pass: chance agreement is 1");
+    }
+
+    [Fact]
+    public void PairwiseAgreementComparesOnlyTrialsWithEquivalentAnswers()
+    {
+        // Arrange: c1 answers the same (up to case) three times, graded pass, pass, fail; c2 answers two different things.
+        JudgeAgreement.Grade[] grades =
+        [
+            new("c1", 1, "Refund", true), new("c1", 2, "refund", true), new("c1", 3, "refund.", false),
+            new("c2", 1, "bug", true), new("c2", 2, "billing", false),
+        ];
+
+        // Act
+        var figures = JudgeAgreement.Compute(grades);
+
+        // Assert
+        figures.ComparedCases.Should().Be(1, "c2's trials answered differently, so its verdicts may differ");
+        figures.Pairs.Should().Be(3);
+        figures.PairwiseAgreement.Should().BeApproximately(1.0 / 3, 1e-12);
+        figures.Flips.Should().ContainSingle().Which.Should().BeEquivalentTo(new JudgeFlip("c1", 3, 2, ["Refund", "refund", "refund."]));
+        figures.FlipRate.Should().Be(1);
+    }
 }
+

@@ -76,6 +76,25 @@ public sealed class TextEditingTests
     }
 
     [Fact]
+    public void AppendsAnItemToAFlowOrBlockListAndSetsAKeyInAListItemKeepingTheRestOfTheFile()
+    {
+        // Arrange
+        const string flow = "name: x\nscorers: [a, { name: \"b]\", type: regex }] # two\ntargets: { a: 1 }\n";
+        const string block = "name: x\nscorers:\n  - a\n  - name: b\n    type: regex\n# trailing comment\ntargets: { a: 1 }\n";
+        const string goal = "requirements:\n  - id: one\n    text: \"t\"\n  - id: two\n    text: \"u\"\n";
+
+        // Act
+        var flowEdited = YamlTextEditor.AppendItem(flow, ["scorers"], "c");
+        var blockEdited = YamlTextEditor.AppendItem(block, ["scorers"], "{ name: c, type: one-of }");
+        var goalEdited = YamlTextEditor.SetItemFlowValue(goal, ["requirements"], 1, "covered_by", "[{ experiment: e, scorer: c }]");
+
+        // Assert
+        flowEdited.Should().Be("name: x\nscorers: [a, { name: \"b]\", type: regex }, c] # two\ntargets: { a: 1 }\n");
+        blockEdited.Should().Be("name: x\nscorers:\n  - a\n  - name: b\n    type: regex\n  - { name: c, type: one-of }\n# trailing comment\ntargets: { a: 1 }\n");
+        goalEdited.Should().Be("requirements:\n  - id: one\n    text: \"t\"\n  - id: two\n    text: \"u\"\n    covered_by: [{ experiment: e, scorer: c }]\n");
+    }
+
+    [Fact]
     public void SetsScorerOptionsAndThresholdInAScorerFile()
     {
         // Arrange

@@ -64,7 +64,7 @@ public sealed class GoalNewCommand : EvalLoopCommand<GoalNewCommand.Settings>
             throw new UsageException(ex.Message);
         }
 
-        var suggestion = await new GoalDraftSuggestions(services.Suggestions, services.Runs, services.Layout).ProposeAsync(draft, cancellationToken);
+        var suggestion = await new GoalDraftSuggestions(services.Suggestions, services.Runs).ProposeAsync(draft, cancellationToken);
         if (settings.Json)
         {
             var json = new JsonObject

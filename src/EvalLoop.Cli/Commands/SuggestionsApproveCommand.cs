@@ -12,7 +12,7 @@ namespace EvalLoop.Cli.Commands;
 
 /// <summary>
 /// <c>evalloop suggestions approve ID [--rerun]</c>: write the suggestion's change into the prompt, dataset or scorer
-/// file as a new version (the previous content stays in the version history), refusing if the file changed since the
+/// file (or a goal draft's new files) as a new version (the previous content stays in the version history), refusing if the file changed since the
 /// suggestion was made; with <c>--rerun</c>, run the experiment again on the new version.
 /// </summary>
 public sealed class SuggestionsApproveCommand : EvalLoopCommand<SuggestionsApproveCommand.Settings>
@@ -51,8 +51,24 @@ public sealed class SuggestionsApproveCommand : EvalLoopCommand<SuggestionsAppro
             return ExitCodes.UsageOrInput;
         }
 
+        if (result.Suggestion.Kind == SuggestionKinds.Goal)
+        {
+            GoalApproveCommand.WriteApproved(Out, result);
+            if (settings.Rerun)
+            {
+                Out.MarkupLine(Markup.Escape("  --rerun does not apply to a goal draft: run the drafted experiment when you are ready (evalloop run NAME)."));
+            }
+
+            return ExitCodes.Success;
+        }
+
         var version = result.Suggestion.ResultingVersion is { Length: > 12 } v ? v[..12] : result.Suggestion.ResultingVersion;
         Out.MarkupLine(Markup.Escape($"Approved {result.Suggestion.Id} by {result.Suggestion.DecidedBy}: wrote {result.FilePath} as version {version} (file version #{result.Versions.Next.Id}; the previous content is kept as #{result.Versions.Previous.Id}: evalloop versions restore {result.Versions.Previous.Id} puts it back)."));
+        foreach (var other in result.Files.Skip(1))
+        {
+            Out.MarkupLine(Markup.Escape($"  also wrote {other.FilePath} (file version #{other.Versions.Next.Id}; the previous content is kept as #{other.Versions.Previous.Id})."));
+        }
+
         if (!settings.Rerun)
         {
             Out.MarkupLine(Markup.Escape($"  evalloop run {await ExperimentForAsync(services, result, cancellationToken)} --workspace {services.Layout.Root}   # measure the new version"));

@@ -2,10 +2,12 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using EvalLoop.Core.Datasets;
 using EvalLoop.Core.Experiments;
+using EvalLoop.Core.Goals;
 using EvalLoop.Core.Suggestions;
 using EvalLoop.Core.Versions;
 using EvalLoop.Core.Workspace;
 using EvalLoop.Suggestions.Changes;
+using EvalLoop.Suggestions.Goals;
 
 namespace EvalLoop.Suggestions.Applying;
 
@@ -14,7 +16,9 @@ namespace EvalLoop.Suggestions.Applying;
 /// is checked against the hash recorded when the suggestion was made (a file changed since, by hand or by another
 /// approval, is never overwritten: the approval is refused), written atomically (temp file, then rename) and recorded
 /// with the content it replaced in the version history, so every earlier version can be read back and restored. The
-/// decision (who, when, why, the version created) goes to the suggestion's audit history.
+/// decision (who, when, why, the version created) goes to the suggestion's audit history. Every kind goes through this
+/// one path, goal drafts included (<c>suggestions approve</c>, the service's approve endpoint and <c>goal approve</c>):
+/// a suggestion that writes several files writes all of them or none.
 /// </summary>
 public sealed class SuggestionApprover(
     ISuggestionStore suggestions,
@@ -28,54 +32,92 @@ public sealed class SuggestionApprover(
     /// <summary>Applies the pending suggestion <paramref name="id"/> and records the approval.</summary>
     /// <exception cref="KeyNotFoundException">No suggestion has that id.</exception>
     /// <exception cref="InvalidOperationException">It is not pending, or its kind cannot be applied.</exception>
-    /// <exception cref="SuggestionConflictException">The file changed since the suggestion was made; nothing was written.</exception>
+    /// <exception cref="SuggestionConflictException">The file changed since the suggestion was made (for a goal draft: one of its new files exists now with other content); nothing was written.</exception>
     public async Task<ApprovalResult> ApproveAsync(string id, string by, string? reason = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(id);
         ArgumentException.ThrowIfNullOrWhiteSpace(by);
         var suggestion = await RequirePendingAsync(id, approve: true, cancellationToken);
-        var edit = suggestion.Kind switch
+        IReadOnlyList<Edit> edits = suggestion.Kind switch
         {
-            SuggestionKinds.Prompt => await PromptEditAsync(suggestion, cancellationToken),
-            SuggestionKinds.Dataset => await DatasetEditAsync(suggestion, cancellationToken),
-            SuggestionKinds.Scorer => await ScorerEditAsync(suggestion, cancellationToken),
-            SuggestionKinds.Goal => throw new InvalidOperationException($"Suggestion {id} is a goal draft; approve it with: evalloop goal approve {id}"),
+            SuggestionKinds.Prompt => [await PromptEditAsync(suggestion, cancellationToken)],
+            SuggestionKinds.Dataset => [await DatasetEditAsync(suggestion, cancellationToken)],
+            SuggestionKinds.Scorer => await ScorerEditsAsync(suggestion, cancellationToken),
+            SuggestionKinds.Goal => await GoalEditsAsync(suggestion, cancellationToken),
             _ => throw new InvalidOperationException($"Suggestion {id} is a {suggestion.Kind} suggestion; those cannot be applied automatically. Make the change by hand and reject it with a reason."),
         };
 
         var now = _time.GetUtcNow();
-        var previous = edit.Version(edit.BaseContent, edit.BaseVersion, null, by, now, $"as found before approving {id}");
-        var next = edit.Version(edit.NewContent, edit.NewVersion, id, by, now, $"approved suggestion {id}: {suggestion.Title}");
-        var change = await versions.RecordChangeAsync(previous, next, async token =>
+        var applied = new List<(Edit Edit, FileVersionChange Change)>();
+        try
         {
-            // Under the version store's lock: the file and the suggestion are exactly as this approval expects, or nothing is written.
-            var current = await ReadAsync(edit.FullPath, token);
-            if (FileContentHash.Compute(current) != edit.BaseSha256)
+            foreach (var edit in edits)
             {
-                throw Changed(suggestion, edit.RelativePath, current == edit.NewContent);
-            }
+                var previous = edit.Version(edit.BaseContent, edit.BaseVersion, null, by, now, edit.BaseExisted ? $"as found before approving {id}" : $"did not exist before approving {id}");
+                var next = edit.Version(edit.NewContent, edit.NewVersion, id, by, now, $"approved suggestion {id}: {suggestion.Title}");
+                var change = await versions.RecordChangeAsync(previous, next, async token =>
+                {
+                    // Under the version store's lock: the file and the suggestion are exactly as this approval expects, or nothing is written.
+                    var current = await ReadAsync(edit.FullPath, token);
+                    if (FileContentHash.Compute(current) != edit.BaseSha256)
+                    {
+                        throw Changed(suggestion, edit.RelativePath, current == edit.NewContent);
+                    }
 
-            var latest = await suggestions.GetAsync(id, token);
-            if (latest?.Status != SuggestionStatus.Pending)
-            {
-                throw new InvalidOperationException($"Suggestion {id} is already {latest?.Status}.");
-            }
+                    var latest = await suggestions.GetAsync(id, token);
+                    if (latest?.Status != SuggestionStatus.Pending)
+                    {
+                        throw new InvalidOperationException($"Suggestion {id} is already {latest?.Status}.");
+                    }
 
-            await AtomicFile.WriteAsync(edit.FullPath, edit.NewContent, token);
-        }, cancellationToken);
+                    Directory.CreateDirectory(Path.GetDirectoryName(edit.FullPath)!);
+                    await AtomicFile.WriteAsync(edit.FullPath, edit.NewContent, token);
+                }, cancellationToken);
+                applied.Add((edit, change));
+            }
+        }
+        catch
+        {
+            // All the suggestion's files or none: a later file refused, so the earlier ones are put back.
+            await UndoAsync(applied, id, "a later file of the approval was refused");
+            throw;
+        }
 
         try
         {
-            var decided = await suggestions.DecideAsync(id, approve: true, by, reason, edit.NewVersion, _time, cancellationToken);
-            return new ApprovalResult(decided, change, edit.RelativePath);
+            var decided = await suggestions.DecideAsync(id, approve: true, by, reason, edits[0].ResultingVersion ?? edits[0].NewVersion, _time, cancellationToken);
+            return new ApprovalResult(decided, applied[0].Change, applied[0].Edit.RelativePath)
+            {
+                Files = applied.Select(a => new ApprovedFile(a.Edit.RelativePath, a.Change)).ToList(),
+            };
         }
         catch (Exception ex) when (ex is SuggestionConcurrencyException or InvalidOperationException)
         {
-            // Someone decided the suggestion between our write and our decision (a concurrent rejection): put the file
-            // back as it was, as a recorded version too, so the file never carries a change nobody approved.
-            var undo = change.Next with { Id = 0, Content = edit.BaseContent, Sha256 = edit.BaseSha256, ContentVersion = edit.BaseVersion, SuggestionId = null, Note = $"restored: the approval of {id} lost a race with another decision" };
-            await versions.RecordChangeAsync(change.Next, undo, token => AtomicFile.WriteAsync(edit.FullPath, edit.BaseContent, token), CancellationToken.None);
+            // Someone decided the suggestion between our write and our decision (a concurrent rejection): put the files
+            // back as they were, as recorded versions too, so no file carries a change nobody approved.
+            await UndoAsync(applied, id, "the approval lost a race with another decision");
             throw;
+        }
+    }
+
+    /// <summary>Puts back, newest first, the files an approval wrote, each as a recorded version (a file that did not exist is removed).</summary>
+    private async Task UndoAsync(List<(Edit Edit, FileVersionChange Change)> applied, string id, string why)
+    {
+        for (var i = applied.Count - 1; i >= 0; i--)
+        {
+            var (edit, change) = applied[i];
+            var undo = change.Next with { Id = 0, Content = edit.BaseContent, Sha256 = edit.BaseSha256, ContentVersion = edit.BaseVersion, SuggestionId = null, Note = $"restored: {why} ({id})" };
+            await versions.RecordChangeAsync(change.Next, undo, async token =>
+            {
+                if (edit.BaseExisted)
+                {
+                    await AtomicFile.WriteAsync(edit.FullPath, edit.BaseContent, token);
+                }
+                else
+                {
+                    File.Delete(edit.FullPath);
+                }
+            }, CancellationToken.None);
         }
     }
 
@@ -108,6 +150,12 @@ public sealed class SuggestionApprover(
     /// <summary>Everything an approval writes: the file, its content before and after, and the versions they stand for.</summary>
     private sealed record Edit(string Kind, string Name, string FullPath, string RelativePath, string BaseContent, string BaseSha256, string? BaseVersion, string NewContent, string NewVersion)
     {
+        /// <summary>False when the approval creates the file.</summary>
+        public bool BaseExisted { get; init; } = true;
+
+        /// <summary>The version the suggestion records as created, when it is not <see cref="NewVersion"/>.</summary>
+        public string? ResultingVersion { get; init; }
+
         public FileVersion Version(string content, string? contentVersion, string? suggestionId, string by, DateTimeOffset at, string note) => new()
         {
             Kind = Kind,
@@ -164,6 +212,169 @@ public sealed class SuggestionApprover(
         var newCases = await ValidateAsync(full, updated, path => JsonlDatasetReader.ReadAsync(path, cancellationToken));
         return new Edit(FileVersionKinds.Dataset, change.DatasetName, full, change.DatasetPath, content, change.BaseFileSha256, DatasetVersioning.ComputeVersion(cases), updated, DatasetVersioning.ComputeVersion(newCases));
     }
+
+    private async Task<IReadOnlyList<Edit>> ScorerEditsAsync(Suggestion suggestion, CancellationToken cancellationToken)
+    {
+        var change = SuggestionJson.Deserialize<ScorerChange>(suggestion.ChangeJson);
+        if (!change.Adds)
+        {
+            return [await ScorerEditAsync(suggestion, cancellationToken)];
+        }
+
+        // A new scorer for a goal requirement: the experiment gets the scorer, the goal file the coverage mapping; both
+        // files must be as they were when the suggestion was made, and both are written (or neither).
+        var (full, content) = await ReadCheckedAsync(suggestion, change.FilePath, change.BaseFileSha256, cancellationToken);
+        var mapping = new JsonObject { ["name"] = change.ScorerName, ["type"] = change.ScorerType };
+        if (change.ThresholdAfter is { } threshold)
+        {
+            mapping["threshold"] = threshold;
+        }
+
+        if (change.OptionsAfter is { } options)
+        {
+            mapping["options"] = options.DeepClone();
+        }
+
+        string updated;
+        try
+        {
+            updated = YamlTextEditor.AppendItem(content, ["scorers"], YamlTextEditor.Flow(mapping));
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or FormatException)
+        {
+            throw new SuggestionConflictException($"The scorer cannot be added to {change.FilePath} as text ({ex.Message}); add it by hand: {YamlTextEditor.Flow(mapping)}.", ex);
+        }
+
+        var loaded = await ValidateAsync(full, updated, path => experiments.LoadAsync(path, cancellationToken));
+        var added = loaded.Scorers.FirstOrDefault(s => s.Name == change.ScorerName && s.Type == change.ScorerType)
+            ?? throw new InvalidOperationException($"The edited {change.FilePath} would not load with the scorer '{change.ScorerName}'; nothing was written.");
+        CheckScorer(added.Threshold, added.Options, change);
+        var edits = new List<Edit>
+        {
+            new(FileVersionKinds.Experiment, suggestion.ExperimentName, full, change.FilePath, content, change.BaseFileSha256, null, updated, "sha-" + FileContentHash.Compute(updated)[..12]),
+        };
+
+        if (change.Goal is { } goal)
+        {
+            edits.Add(await GoalCoverageEditAsync(suggestion, goal, change.ScorerName, cancellationToken));
+        }
+
+        return edits;
+    }
+
+    /// <summary>The goal file with the requirement mapped to the new scorer (and the experiment listed among the goal's experiments).</summary>
+    private async Task<Edit> GoalCoverageEditAsync(Suggestion suggestion, GoalCoverageChange goal, string scorer, CancellationToken cancellationToken)
+    {
+        var (full, content) = await ReadCheckedAsync(suggestion, goal.GoalPath, goal.BaseFileSha256, cancellationToken);
+        var definition = ParseGoal(full, content);
+        var index = definition.Requirements.Select((r, i) => (r, i)).FirstOrDefault(t => t.r.Id == goal.RequirementId, (null!, -1)).Item2;
+        if (index < 0)
+        {
+            throw new SuggestionConflictException($"{goal.GoalPath} has no requirement '{goal.RequirementId}' any more; nothing was written.");
+        }
+
+        var coverage = new JsonArray(new JsonObject { ["experiment"] = goal.Experiment, ["scorer"] = scorer });
+        string updated;
+        try
+        {
+            updated = content;
+            if (!definition.Experiments.Contains(goal.Experiment, StringComparer.Ordinal))
+            {
+                var hasList = YamlTextEditor.Load(updated).Children.TryGetValue(new YamlDotNet.RepresentationModel.YamlScalarNode("experiments"), out var list)
+                    && list is YamlDotNet.RepresentationModel.YamlSequenceNode;
+                updated = hasList
+                    ? YamlTextEditor.AppendItem(updated, ["experiments"], goal.Experiment)
+                    : YamlTextEditor.SetFlowValue(updated, [], "experiments", $"[{goal.Experiment}]");
+            }
+
+            updated = YamlTextEditor.SetItemFlowValue(updated, ["requirements"], index, "covered_by", YamlTextEditor.Flow(coverage));
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or FormatException)
+        {
+            throw new SuggestionConflictException($"The coverage cannot be written into {goal.GoalPath} as text ({ex.Message}); add it by hand to requirement '{goal.RequirementId}': covered_by: {YamlTextEditor.Flow(coverage)}.", ex);
+        }
+
+        var after = ParseGoal(full, updated);
+        if (after.Requirements[index].CoveredBy is not [var mapped] || mapped.Experiment != goal.Experiment || mapped.Scorer != scorer)
+        {
+            throw new InvalidOperationException($"The edited {goal.GoalPath} would not map '{goal.RequirementId}' to '{scorer}'; nothing was written.");
+        }
+
+        return new Edit(FileVersionKinds.Experiment, GoalVersionName(goal.GoalName), full, goal.GoalPath, content, goal.BaseFileSha256, null, updated, "sha-" + FileContentHash.Compute(updated)[..12]);
+    }
+
+    private static GoalDefinition ParseGoal(string path, string content)
+    {
+        try
+        {
+            return GoalLoader.Parse(path, content);
+        }
+        catch (WorkspaceFileException ex)
+        {
+            throw new InvalidOperationException($"The goal file would not load ({ex.Problem}); nothing was written.", ex);
+        }
+    }
+
+    /// <summary>
+    /// The files of a goal draft, all new: a file that exists by now with other content is a conflict (nothing is
+    /// written); one that exists with exactly the drafted content is written again unchanged. The goal file must parse.
+    /// </summary>
+    private async Task<IReadOnlyList<Edit>> GoalEditsAsync(Suggestion suggestion, CancellationToken cancellationToken)
+    {
+        var draft = SuggestionJson.Deserialize<GoalDraft>(suggestion.ChangeJson);
+        var goalPath = $"experiments/{GoalLoader.DirectoryName}/{draft.GoalName}.yaml";
+        if (!draft.Files.Any(f => f.Path == goalPath))
+        {
+            throw new InvalidOperationException($"Goal draft {suggestion.Id} has no {goalPath}; nothing was written.");
+        }
+
+        var edits = new List<Edit>();
+        foreach (var file in draft.Files)
+        {
+            var full = Path.GetFullPath(file.Path, workspace.Root);
+            if (!full.StartsWith(workspace.Root.TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            {
+                throw new InvalidOperationException($"{file.Path} is outside the workspace; nothing was written.");
+            }
+
+            var existed = File.Exists(full);
+            var current = await ReadAsync(full, cancellationToken);
+            if (existed && current != file.Content)
+            {
+                throw new SuggestionConflictException($"{file.Path} exists now with other content; approving goal draft {suggestion.Id} would overwrite it, so nothing was written. Draft the goal again (evalloop goal new) or move that file away.");
+            }
+
+            var (kind, name) = GoalDraftFileKind(file.Path, draft.GoalName);
+            edits.Add(new Edit(kind, name, full, file.Path, current, FileContentHash.Compute(current), null, file.Content, "sha-" + FileContentHash.Compute(file.Content)[..12]) { BaseExisted = existed });
+        }
+
+        var goal = edits.Single(e => e.RelativePath == goalPath);
+        try
+        {
+            GoalLoader.Parse(goal.FullPath, goal.NewContent);
+        }
+        catch (WorkspaceFileException ex)
+        {
+            throw new InvalidOperationException($"The drafted goal file would not load ({ex.Message}); nothing was written.", ex);
+        }
+
+        // The goal file first: it is the version the suggestion records (its content hash), and the first file shown.
+        return [goal with { ResultingVersion = goal.NewVersion }, .. edits.Where(e => e != goal)];
+    }
+
+    /// <summary>
+    /// How a goal draft's file is kept in the version history. The history knows experiment, dataset and scorer files
+    /// only (its kinds are fixed by the storage schema), so a goal file, which lives beside the experiments, is kept as
+    /// an experiment-kind version named <c>goal:NAME</c> (never mistaken for the experiment of the same name).
+    /// </summary>
+    internal static (string Kind, string Name) GoalDraftFileKind(string relativePath, string goalName) =>
+        relativePath.StartsWith("scorers/", StringComparison.Ordinal) ? (FileVersionKinds.Scorer, Path.GetFileNameWithoutExtension(relativePath))
+        : relativePath.StartsWith($"experiments/{GoalLoader.DirectoryName}/", StringComparison.Ordinal) ? (FileVersionKinds.Experiment, GoalVersionName(goalName))
+        : relativePath.StartsWith("datasets/", StringComparison.Ordinal) ? (FileVersionKinds.Dataset, Path.GetFileNameWithoutExtension(relativePath))
+        : (FileVersionKinds.Experiment, Path.GetFileNameWithoutExtension(relativePath));
+
+    /// <summary>The name a goal file's versions are recorded under.</summary>
+    public static string GoalVersionName(string goalName) => "goal:" + goalName;
 
     private async Task<Edit> ScorerEditAsync(Suggestion suggestion, CancellationToken cancellationToken)
     {

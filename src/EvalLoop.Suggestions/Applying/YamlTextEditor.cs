@@ -92,7 +92,125 @@ public static class YamlTextEditor
     {
         ArgumentNullException.ThrowIfNull(path);
         var root = Load(yaml);
-        var mapping = Mapping(root, path);
+        return SetFlowValueIn(yaml, Mapping(root, path), key, flowValue);
+    }
+
+    /// <summary>
+    /// As <see cref="SetFlowValue"/>, in the block mapping that is item <paramref name="index"/> of the sequence at
+    /// <paramref name="sequencePath"/> (e.g. one requirement of a goal file).
+    /// </summary>
+    public static string SetItemFlowValue(string yaml, IReadOnlyList<string> sequencePath, int index, string key, string flowValue)
+    {
+        ArgumentNullException.ThrowIfNull(sequencePath);
+        var root = Load(yaml);
+        var parent = Mapping(root, sequencePath.Take(sequencePath.Count - 1));
+        if (Find(parent, sequencePath[^1]).Value is not YamlSequenceNode sequence || index >= sequence.Children.Count
+            || sequence.Children[index] is not YamlMappingNode { Style: not YamlDotNet.Core.Events.MappingStyle.Flow } item)
+        {
+            throw new InvalidOperationException($"{string.Join('.', sequencePath)}[{index}] is not a block mapping; it cannot be edited as text.");
+        }
+
+        return SetFlowValueIn(yaml, item, key, flowValue);
+    }
+
+    /// <summary>
+    /// The text with <paramref name="item"/> (a one-line YAML value) appended to the sequence at <paramref name="path"/>:
+    /// inside the brackets of a flow sequence, or as a new <c>- item</c> line after the last item of a block sequence.
+    /// </summary>
+    public static string AppendItem(string yaml, IReadOnlyList<string> path, string item)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(item);
+        var root = Load(yaml);
+        var parent = Mapping(root, path.Take(path.Count - 1));
+        if (Find(parent, path[^1]).Value is not YamlSequenceNode sequence)
+        {
+            throw new InvalidOperationException($"{string.Join('.', path)} is not a list.");
+        }
+
+        string result;
+        if (sequence.Style == YamlDotNet.Core.Events.SequenceStyle.Flow)
+        {
+            var close = ClosingBracket(yaml, (int)sequence.Start.Index);
+            if (close < 0)
+            {
+                throw new InvalidOperationException($"{string.Join('.', path)}: the end of the list was not found.");
+            }
+
+            var before = yaml[..close].TrimEnd();
+            result = before + (sequence.Children.Count > 0 ? ", " : string.Empty) + item + yaml[close..];
+        }
+        else
+        {
+            var lines = SplitLines(yaml);
+            var last = sequence.Children[^1];
+            var lastLine = (int)last.Start.Line - 1;
+            var dash = lines[lastLine].IndexOf('-', StringComparison.Ordinal);
+            if (dash < 0 || dash >= (int)last.Start.Column - 1)
+            {
+                throw new InvalidOperationException($"{string.Join('.', path)}: its last item does not start a line; it cannot be extended as text.");
+            }
+
+            var end = LastLineOfValue(lines, lastLine, dash);
+            lines.Insert(end + 1, $"{new string(' ', dash)}- {item}");
+            result = string.Join('\n', lines);
+        }
+
+        var check = Mapping(Load(result), path.Take(path.Count - 1));
+        if (Find(check, path[^1]).Value is not YamlSequenceNode after || after.Children.Count != sequence.Children.Count + 1)
+        {
+            throw new InvalidOperationException($"Appending to {string.Join('.', path)} would not round-trip; nothing was written.");
+        }
+
+        return result;
+    }
+
+    /// <summary>The index of the <c>]</c> that closes the flow sequence opening at <paramref name="open"/>, or -1.</summary>
+    private static int ClosingBracket(string yaml, int open)
+    {
+        var depth = 0;
+        char? quote = null;
+        for (var i = open; i < yaml.Length; i++)
+        {
+            var c = yaml[i];
+            if (quote is { } q)
+            {
+                if (c == '\\' && q == '"')
+                {
+                    i++;
+                }
+                else if (c == q)
+                {
+                    quote = null;
+                }
+
+                continue;
+            }
+
+            switch (c)
+            {
+                case '"' or '\'':
+                    quote = c;
+                    break;
+                case '[' or '{':
+                    depth++;
+                    break;
+                case ']' or '}':
+                    depth--;
+                    if (depth == 0)
+                    {
+                        return c == ']' ? i : -1;
+                    }
+
+                    break;
+            }
+        }
+
+        return -1;
+    }
+
+    private static string SetFlowValueIn(string yaml, YamlMappingNode mapping, string key, string flowValue)
+    {
         var (keyNode, _) = Find(mapping, key);
         var lines = SplitLines(yaml);
         if (keyNode is not null)

@@ -136,7 +136,7 @@ public sealed partial class OfflineGoalDrafter(WorkspaceLayout workspace)
     internal static List<string> Clauses(string description) =>
         ClauseSplit().Split(description).Select(c => c.Trim().TrimEnd('.', ';').Trim()).Where(c => c.Length > 0).ToList();
 
-    private static DatasetFacts Facts(IReadOnlyList<DatasetCase> cases, string dataset)
+    internal static DatasetFacts Facts(IReadOnlyList<DatasetCase> cases, string dataset)
     {
         var expected = cases.Where(c => c.Expected is { ValueKind: not JsonValueKind.Null }).Select(c => c.Expected!.Value).ToList();
         var allJson = expected.Count > 0 && expected.All(IsJson);
@@ -303,10 +303,10 @@ public sealed partial class OfflineGoalDrafter(WorkspaceLayout workspace)
     private static partial Regex ClauseSplit();
 
     [GeneratedRegex(@"\bjson\b", RegexOptions.IgnoreCase)]
-    private static partial Regex JsonWord();
+    internal static partial Regex JsonWord();
 
     [GeneratedRegex(@"accura|correct|\bright\b|match|classif|rout|label|intent|categor", RegexOptions.IgnoreCase)]
-    private static partial Regex AccuracyWords();
+    internal static partial Regex AccuracyWords();
 
     [GeneratedRegex(@"[a-z0-9]+")]
     private static partial Regex Words();

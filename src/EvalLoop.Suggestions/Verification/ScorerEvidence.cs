@@ -12,6 +12,9 @@ public sealed record ScorerEvidence
 
     public IReadOnlyList<RescoredRun> Runs { get; init; } = [];
 
+    /// <summary>For a model-graded scorer checked for self-agreement: the judge's agreement before and after, per run.</summary>
+    public IReadOnlyList<JudgeConsistency> Consistency { get; init; } = [];
+
     public IReadOnlyList<string> Notes { get; init; } = [];
 }
 

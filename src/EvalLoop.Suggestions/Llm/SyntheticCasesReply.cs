@@ -1,0 +1,62 @@
+using System.Text.Json;
+
+namespace EvalLoop.Suggestions.Llm;
+
+/// <summary>
+/// Parses the synthetic-cases reply strictly: exactly one JSON object (a Markdown code fence around it is tolerated)
+/// with a <c>cases</c> array of objects, each with a non-empty string <c>input</c> and a string <c>expected</c>.
+/// Anything else is a <see cref="FormatException"/> saying what was wrong; labels are checked by the caller.
+/// </summary>
+public static class SyntheticCasesReply
+{
+    public static IReadOnlyList<(string Input, string Expected)> Parse(string? reply)
+    {
+        var text = (reply ?? string.Empty).Trim();
+        if (text.StartsWith("```", StringComparison.Ordinal))
+        {
+            var firstLine = text.IndexOf('\n', StringComparison.Ordinal);
+            var closing = text.LastIndexOf("```", StringComparison.Ordinal);
+            text = firstLine >= 0 && closing > firstLine ? text[(firstLine + 1)..closing].Trim() : text;
+        }
+
+        if (!text.StartsWith('{') || !text.EndsWith('}'))
+        {
+            throw new FormatException($"expected one JSON object, got: {Shorten(text)}");
+        }
+
+        JsonElement root;
+        try
+        {
+            using var document = JsonDocument.Parse(text);
+            root = document.RootElement.Clone();
+        }
+        catch (JsonException ex)
+        {
+            throw new FormatException($"not valid JSON ({ex.Message}): {Shorten(text)}", ex);
+        }
+
+        if (!root.TryGetProperty("cases", out var cases) || cases.ValueKind != JsonValueKind.Array)
+        {
+            throw new FormatException("the reply has no \"cases\" array");
+        }
+
+        var result = new List<(string, string)>();
+        var index = 0;
+        foreach (var item in cases.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.Object
+                || !item.TryGetProperty("input", out var input) || input.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(input.GetString())
+                || !item.TryGetProperty("expected", out var expected) || expected.ValueKind != JsonValueKind.String)
+            {
+                throw new FormatException($"cases[{index}] is not {{\"input\": string, \"expected\": string}}");
+            }
+
+            result.Add((input.GetString()!.Trim(), expected.GetString()!.Trim()));
+            index++;
+        }
+
+        return result;
+    }
+
+    private static string Shorten(string text) => text.Length <= 120 ? text : text[..117] + "...";
+}
