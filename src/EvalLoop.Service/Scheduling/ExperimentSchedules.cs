@@ -217,13 +217,12 @@ public sealed partial class ExperimentSchedules(ISchedulerFactory schedulerFacto
 
     private static async Task EnsureJobAsync(IScheduler scheduler, string experiment, OverlapPolicy policy, CancellationToken cancellationToken)
     {
-        var job = JobBuilder.Create<ExperimentJob>()
-            .OfType(policy == OverlapPolicy.Skip ? typeof(SkippingExperimentJob) : typeof(ExperimentJob))
-            .WithIdentity(experiment, Group)
-            .UsingJobData(ExperimentJob.ExperimentKey, experiment)
-            .StoreDurably()
-            .Build();
+        var job = policy == OverlapPolicy.Skip ? Describe(JobBuilder.Create<SkippingExperimentJob>()) : Describe(JobBuilder.Create<ExperimentJob>());
         await scheduler.AddJob(job, AddJobOptions.Replacing, cancellationToken);
+
+        IJobDetail Describe<T>(JobBuilder<T> builder)
+            where T : IJob =>
+            builder.WithIdentity(experiment, Group).UsingJobData(ExperimentJob.ExperimentKey, experiment).StoreDurably().Build();
     }
 
     private static bool IsPlainName(string name) =>
