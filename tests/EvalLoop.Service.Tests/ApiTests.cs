@@ -96,7 +96,7 @@ public sealed class ApiTests
         var document = await host.GetJsonAsync("/openapi/v1.json");
 
         var paths = document["paths"]!.AsObject().Select(p => p.Key).ToList();
-        paths.Should().Contain(["/api/suggestions", "/api/suggestions/{id}", "/api/suggestions/{id}/approve", "/api/suggestions/{id}/reject", "/api/runs", "/api/runs/{id}", "/api/experiments/{name}/run"]);
+        paths.Should().Contain(["/api/suggestions", "/api/suggestions/{id}", "/api/suggestions/{id}/approve", "/api/suggestions/{id}/reject", "/api/runs", "/api/runs/{id}", "/api/experiments/{name}/run", "/api/regressions", "/api/schedules/{name}/history"]);
     }
 
     [Fact]

@@ -78,6 +78,27 @@ public sealed class RegressionTests
     }
 
     [Fact]
+    public async Task AFailingWebhookDoesNotFailTheJob()
+    {
+        // Arrange
+        await using var webhook = await WebhookReceiver.StartAsync(status: StatusCodes.Status503ServiceUnavailable);
+        await using var host = await FewShotHostAsync(o => o with { WebhookUrl = webhook.Url });
+        await host.RunAsync(FewShot);
+        await WritePromptAsync(host, wrong: Cases.Length);
+
+        // Act
+        var worse = await host.RunAsync(FewShot);
+
+        // Assert
+        (await webhook.NextAsync())["run_id"]!.GetValue<string>().Should().Be(worse, "the webhook was called");
+        var history = (await host.GetJsonAsync($"/api/schedules/{FewShot}/history")).AsArray();
+        history[0]!["outcome"]!.GetValue<string>().Should().Be("succeeded");
+        history[0]!["run_id"]!.GetValue<string>().Should().Be(worse);
+        (await host.GetJsonAsync($"/api/runs/{worse}"))["regression"].Should().NotBeNull();
+        (await host.Client.GetAsync("/api/regressions")).StatusCode.Should().Be(System.Net.HttpStatusCode.OK, "the host keeps serving");
+    }
+
+    [Fact]
     public async Task AFlaggedRunIsNotTheBaselineOfTheNextOne()
     {
         // Arrange
@@ -169,7 +190,7 @@ public sealed class RegressionTests
 
         public string Url { get; private set; } = string.Empty;
 
-        public static async Task<WebhookReceiver> StartAsync()
+        public static async Task<WebhookReceiver> StartAsync(int status = StatusCodes.Status200OK)
         {
             var builder = WebApplication.CreateSlimBuilder();
             builder.Logging.ClearProviders();
@@ -180,7 +201,7 @@ public sealed class RegressionTests
             {
                 var body = await JsonNode.ParseAsync(context.Request.Body);
                 receiver._messages.Writer.TryWrite(body!);
-                return Results.Ok();
+                return Results.StatusCode(status);
             });
             await app.StartAsync();
             receiver.Url = app.Urls.First() + "/hook";
