@@ -83,7 +83,7 @@ public static class EvalLoopServiceHost
         }
 
         builder.Services.AddSingleton<InterruptedRunResumer>();
-        if (options.ResumeInterrupted)
+        if (options.ResumeInterrupted && options.Scheduler)
         {
             builder.Services.AddHostedService(sp => sp.GetRequiredService<InterruptedRunResumer>());
         }

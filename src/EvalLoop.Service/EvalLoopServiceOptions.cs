@@ -30,7 +30,10 @@ public sealed record EvalLoopServiceOptions
     /// </summary>
     public OverlapPolicy OverlapPolicy { get; init; } = OverlapPolicy.Wait;
 
-    /// <summary>Whether the host resumes, in the background, the runs left interrupted when it last stopped (on by default).</summary>
+    /// <summary>
+    /// Whether the host resumes, in the background, the runs left interrupted when it last stopped (on by default; only
+    /// with <see cref="Scheduler"/> on, since both are the host's background work).
+    /// </summary>
     public bool ResumeInterrupted { get; init; } = true;
 
     /// <summary>Whether changes to <c>experiments/*.yaml</c> re-sync the schedules while the host runs (on by default).</summary>

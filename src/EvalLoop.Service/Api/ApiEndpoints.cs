@@ -16,6 +16,9 @@ public static class ApiEndpoints
     /// <summary>Who a decision is recorded as when the API call names nobody.</summary>
     public const string DefaultDecider = "api";
 
+    /// <summary>How many scorers of one run <c>GET /api/regressions</c> expects at most when it pages by run.</summary>
+    private const int MaxScorersPerRun = 50;
+
     public static IEndpointRouteBuilder MapEvalLoopApi(this IEndpointRouteBuilder endpoints)
     {
         var api = endpoints.MapGroup("/api").WithTags("EvalLoop");
@@ -52,8 +55,11 @@ public static class ApiEndpoints
         }).WithName("GetRun").WithSummary("A run with its summary, targets, regression (null unless flagged) and the address of its HTML report.");
 
         api.MapGet("/regressions", async (string? experiment, int? limit, EvalLoopServices services, CancellationToken ct) =>
-            Results.Ok(RegressionDto.Group(await services.Regressions.ListAsync(experiment, Math.Clamp(limit ?? 100, 1, 1000) * 20, ct)).Take(Math.Clamp(limit ?? 100, 1, 1000))))
-            .WithName("ListRegressions").WithSummary("Runs flagged as regressions against their baseline, newest first, with the scorers that dropped.");
+        {
+            // The store lists one row per (run, scorer), newest first: read enough rows for `limit` runs of many scorers.
+            var runs = Math.Clamp(limit ?? 100, 1, 1000);
+            return Results.Ok(RegressionDto.Group(await services.Regressions.ListAsync(experiment, runs * MaxScorersPerRun, ct)).Take(runs));
+        }).WithName("ListRegressions").WithSummary("Runs flagged as regressions against their baseline, newest first, with the scorers that dropped.");
 
         api.MapGet("/suggestions", async (string? status, string? experiment, EvalLoopServices services, CancellationToken ct) =>
             status is not null && !SuggestionStatus.IsKnown(status)

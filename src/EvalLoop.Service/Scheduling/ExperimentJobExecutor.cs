@@ -26,7 +26,19 @@ public sealed partial class ExperimentJobExecutor(
         var experiment = context.MergedJobDataMap.GetString(ExperimentJob.ExperimentKey) ?? context.JobDetail.Key.Name;
         var trigger = context.Trigger.Key.Equals(new TriggerKey(experiment, ExperimentSchedules.Group)) ? JobTriggers.Schedule : JobTriggers.Manual;
         var started = timeProvider.GetUtcNow();
-        using var lease = policy == OverlapPolicy.Skip ? gate.TryEnter(experiment) : await gate.EnterAsync(experiment, cancellationToken);
+        IDisposable? lease;
+        try
+        {
+            lease = policy == OverlapPolicy.Skip ? gate.TryEnter(experiment) : await gate.EnterAsync(experiment, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The host stopped while this job waited for the experiment's running job or resume.
+            await RecordAsync(experiment, trigger, JobOutcome.Cancelled, started, runId: null, "the host stopped while the job waited for the running one");
+            return;
+        }
+
+        using var held = lease;
         if (lease is null)
         {
             LogSkipped(logger, experiment);
