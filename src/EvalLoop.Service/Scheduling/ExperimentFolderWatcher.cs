@@ -6,11 +6,12 @@ namespace EvalLoop.Service.Scheduling;
 /// Watches <c>experiments/</c> for added, changed, renamed and deleted <c>*.yaml</c>/<c>*.yml</c> files and re-syncs
 /// the schedules (<see cref="ExperimentSchedules.SyncAsync"/>) once the folder has been quiet for the debounce
 /// interval: an editor's burst of writes (temp file, rename, touch) becomes one sync. A file that does not load is
-/// recorded in <see cref="ExperimentSchedules.SyncErrors"/>; a failing sync is logged and the watcher goes on.
+/// recorded in <see cref="ExperimentSchedules.SyncErrors"/> by the sync; a failing sync is logged and the watcher goes
+/// on. Disposing stops watching and waits for a sync in progress to end.
 /// </summary>
 public sealed partial class ExperimentFolderWatcher : IAsyncDisposable
 {
-    private readonly ExperimentSchedules _schedules;
+    private readonly Func<CancellationToken, Task> _sync;
     private readonly TimeSpan _debounce;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -20,9 +21,9 @@ public sealed partial class ExperimentFolderWatcher : IAsyncDisposable
     private readonly Task _loop;
     private long _version;
 
-    private ExperimentFolderWatcher(string folder, ExperimentSchedules schedules, TimeSpan debounce, TimeProvider time, ILogger logger)
+    private ExperimentFolderWatcher(string folder, Func<CancellationToken, Task> sync, TimeSpan debounce, TimeProvider time, ILogger logger)
     {
-        _schedules = schedules;
+        _sync = sync;
         _debounce = debounce;
         _time = time;
         _logger = logger;
@@ -42,10 +43,10 @@ public sealed partial class ExperimentFolderWatcher : IAsyncDisposable
         _watcher.EnableRaisingEvents = true;
     }
 
-    /// <summary>Starts watching <paramref name="folder"/>; null when it does not exist (there is nothing to watch).</summary>
-    public static ExperimentFolderWatcher? Start(string folder, ExperimentSchedules schedules, TimeSpan debounce, TimeProvider time, ILogger logger)
+    /// <summary>Starts watching <paramref name="folder"/>, calling <paramref name="sync"/> after each quiet burst of changes; null when the folder does not exist.</summary>
+    public static ExperimentFolderWatcher? Start(string folder, Func<CancellationToken, Task> sync, TimeSpan debounce, TimeProvider time, ILogger logger)
     {
-        ArgumentNullException.ThrowIfNull(schedules);
+        ArgumentNullException.ThrowIfNull(sync);
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(logger);
         if (!Directory.Exists(folder))
@@ -54,8 +55,11 @@ public sealed partial class ExperimentFolderWatcher : IAsyncDisposable
             return null;
         }
 
-        return new ExperimentFolderWatcher(folder, schedules, debounce, time, logger);
+        return new ExperimentFolderWatcher(folder, sync, debounce, time, logger);
     }
+
+    /// <summary>How many change events have arrived so far (for tests: a burst has been seen once this stops growing).</summary>
+    internal long Changes => Interlocked.Read(ref _version);
 
     public async ValueTask DisposeAsync()
     {
@@ -120,8 +124,8 @@ public sealed partial class ExperimentFolderWatcher : IAsyncDisposable
             _changed.Wait(0, CancellationToken.None);
             try
             {
-                await _schedules.SyncAsync(cancellationToken);
-                LogSynced(_logger, _schedules.SyncErrors.Count);
+                await _sync(cancellationToken);
+                LogSynced(_logger);
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
@@ -130,8 +134,8 @@ public sealed partial class ExperimentFolderWatcher : IAsyncDisposable
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Experiments changed: schedules re-synced ({Errors} file(s) with errors)")]
-    private static partial void LogSynced(ILogger logger, int errors);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Experiments changed: schedules re-synced")]
+    private static partial void LogSynced(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Re-syncing the schedules after a change in experiments/ failed; the previous schedules stay")]
     private static partial void LogSyncFailed(ILogger logger, Exception exception);

@@ -18,7 +18,7 @@ public sealed class ScheduleSyncService(ExperimentSchedules schedules, EvalLoopS
         // Started before the first sync, so a file written during it is not missed (it only costs one more sync).
         if (options.WatchExperiments)
         {
-            _watcher = ExperimentFolderWatcher.Start(services.Layout.ExperimentsDirectory, schedules, options.WatchDebounce, timeProvider, logger);
+            _watcher = ExperimentFolderWatcher.Start(services.Layout.ExperimentsDirectory, schedules.SyncAsync, options.WatchDebounce, timeProvider, logger);
         }
 
         await schedules.SyncAsync(cancellationToken);
