@@ -100,6 +100,16 @@ public sealed class ApiTests
     }
 
     [Fact]
+    public void RefusesAnAlphaOutsideZeroToOneAndAWebhookThatIsNotHttp()
+    {
+        var errors = EvalLoopServiceOptionsValidator.Validate(new EvalLoopServiceOptions { Workspace = Path.GetTempPath(), RegressionAlpha = 1.5, WebhookUrl = "file:///etc/passwd" });
+
+        errors.Should().HaveCount(2);
+        errors.Should().Contain(e => e.Contains("alpha", StringComparison.Ordinal)).And.Contain(e => e.Contains("--webhook", StringComparison.Ordinal));
+        EvalLoopServiceOptionsValidator.Validate(new EvalLoopServiceOptions { Workspace = Path.GetTempPath(), RegressionAlpha = 0.01, WebhookUrl = "https://hooks.example.com/x" }).Should().BeEmpty();
+    }
+
+    [Fact]
     public void RefusesToBindBeyondLoopbackWithoutAToken()
     {
         var errors = EvalLoopServiceOptionsValidator.Validate(new EvalLoopServiceOptions { Workspace = Path.GetTempPath(), Urls = "http://0.0.0.0:5080" });

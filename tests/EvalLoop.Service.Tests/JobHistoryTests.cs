@@ -32,6 +32,30 @@ public sealed class JobHistoryTests
     }
 
     [Fact]
+    public async Task EscapesAFailedJobsMessageOnTheSchedulesPage()
+    {
+        // Arrange: the dataset's name, and so the failure message, carries markup.
+        const string Dataset = "x<img src=x onerror=alert(1)>";
+        await using var host = await ServiceHost.CreateAsync();
+        File.Copy(Path.Combine(host.Root, "datasets", "tickets.jsonl"), Path.Combine(host.Root, "datasets", Dataset + ".jsonl"));
+        await host.WriteAsync("experiments/hostile.yaml", ServiceHost.ExperimentYaml("hostile", dataset: $"\"{Dataset}\""));
+        await host.RestartAsync();
+        File.Delete(Path.Combine(host.Root, "datasets", Dataset + ".jsonl"));
+
+        // Act
+        (await host.Client.PostAsync("/api/experiments/hostile/run", null)).StatusCode.Should().Be(HttpStatusCode.Accepted);
+        var history = await ServiceHost.EventuallyAsync(
+            async () => (await host.GetJsonAsync("/api/schedules/hostile/history")).AsArray(),
+            h => h.Count > 0,
+            "the failed job in the history");
+
+        // Assert
+        history.Single()!["error"]!.GetValue<string>().Should().Contain(Dataset);
+        var page = await (await host.Client.GetAsync("/schedules")).Content.ReadAsStringAsync();
+        page.Should().Contain("&lt;img").And.NotContain("<img");
+    }
+
+    [Fact]
     public async Task RecordsASucceededJobWithItsRun()
     {
         // Arrange
