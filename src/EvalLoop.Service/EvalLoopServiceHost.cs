@@ -1,6 +1,7 @@
 using System.Text.Json;
 using EvalLoop.Service.Api;
 using EvalLoop.Service.Composition;
+using EvalLoop.Service.Regressions;
 using EvalLoop.Service.Scheduling;
 using EvalLoop.Service.Security;
 using EvalLoop.Service.Web;
@@ -39,12 +40,27 @@ public static class EvalLoopServiceHost
         builder.Services.AddSingleton(services);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(new TokenAuthentication(options.Token));
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<ExperimentRunGate>();
+        builder.Services.AddSingleton<RegressionDetector>();
+        builder.Services.AddSingleton<RegressionWebhook>();
         builder.Services.AddSingleton<ExperimentPipeline>();
+        builder.Services.AddSingleton<ExperimentJobExecutor>();
         builder.Services.AddSingleton<ExperimentSchedules>();
         builder.Services.AddSingleton<SuggestionDecisions>();
         builder.Services.AddAntiforgery(o => o.Cookie.Name = "evalloop_antiforgery");
         builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
         builder.Services.AddOpenApi();
+
+        // The regression webhook: retries with backoff and per-attempt and total timeouts. A POST is retried too, so a
+        // receiver may see a message twice (at-least-once). No request logging: webhook URLs often carry a secret.
+        builder.Services.AddHttpClient(RegressionWebhook.ClientName)
+            .RemoveAllLoggers()
+            .AddStandardResilienceHandler(o =>
+            {
+                o.Retry.MaxRetryAttempts = 2;
+                o.Retry.Delay = TimeSpan.FromMilliseconds(500);
+            });
         builder.Services.AddRouting(o => o.SetParameterPolicy<Microsoft.AspNetCore.Routing.Constraints.RegexInlineRouteConstraint>("regex"));
 
         builder.Services.AddQuartz(q =>
@@ -64,6 +80,12 @@ public static class EvalLoopServiceHost
         {
             // Stopping the host cancels running jobs (their runs are kept as interrupted and can be resumed) and waits for them to stop.
             builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+        }
+
+        builder.Services.AddSingleton<InterruptedRunResumer>();
+        if (options.ResumeInterrupted && options.Scheduler)
+        {
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<InterruptedRunResumer>());
         }
 
         var app = builder.Build();

@@ -23,4 +23,41 @@ public sealed record EvalLoopServiceOptions
 
     /// <summary>Whether the Quartz scheduler runs (off only for tests of the API alone).</summary>
     public bool Scheduler { get; init; } = true;
+
+    /// <summary>
+    /// What a trigger that fires while its experiment still runs does, unless the experiment says (<c>on_overlap:</c>):
+    /// wait for the run to end (the default), or skip (recorded as skipped in the job history).
+    /// </summary>
+    public OverlapPolicy OverlapPolicy { get; init; } = OverlapPolicy.Wait;
+
+    /// <summary>
+    /// Whether the host resumes, in the background, the runs left interrupted when it last stopped (on by default; only
+    /// with <see cref="Scheduler"/> on, since both are the host's background work).
+    /// </summary>
+    public bool ResumeInterrupted { get; init; } = true;
+
+    /// <summary>Whether changes to <c>experiments/*.yaml</c> re-sync the schedules while the host runs (on by default).</summary>
+    public bool WatchExperiments { get; init; } = true;
+
+    /// <summary>How long the experiments folder must be quiet before a burst of changes triggers one re-sync.</summary>
+    public TimeSpan WatchDebounce { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>The significance level under which a drop in a scorer's pass rate is a regression (McNemar's test).</summary>
+    public double RegressionAlpha { get; init; } = 0.05;
+
+    /// <summary>Where a regression is POSTed as JSON (<c>--webhook</c> or <c>EVALLOOP_WEBHOOK</c>); null sends nothing.</summary>
+    public string? WebhookUrl { get; init; }
+
+    /// <summary>The address the web UI is reached at, for links in webhook messages; null uses the first listen address.</summary>
+    public string? PublicUrl { get; init; }
+}
+
+/// <summary>What a trigger that fires while its experiment still runs does.</summary>
+public enum OverlapPolicy
+{
+    /// <summary>It waits until the running job ends, then runs.</summary>
+    Wait,
+
+    /// <summary>It does not run; the job history records it as skipped.</summary>
+    Skip,
 }

@@ -38,6 +38,24 @@ public static class EvalLoopServiceOptionsValidator
             errors.Add("--token must be at least 16 characters");
         }
 
+        if (options.RegressionAlpha is <= 0 or >= 1 || double.IsNaN(options.RegressionAlpha))
+        {
+            errors.Add("the regression alpha must be between 0 and 1 (exclusive)");
+        }
+
+        if (options.WatchDebounce < TimeSpan.Zero)
+        {
+            errors.Add("the experiments watch debounce must not be negative");
+        }
+
+        foreach (var (name, value) in new[] { ("--webhook", options.WebhookUrl), ("--public-url", options.PublicUrl) })
+        {
+            if (value is not null && (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)))
+            {
+                errors.Add($"{name}: '{value}' is not an http(s) address");
+            }
+        }
+
         return errors;
     }
 

@@ -2,6 +2,7 @@ using EvalLoop.Core.Analysis;
 using EvalLoop.Core.Caching;
 using EvalLoop.Core.Datasets;
 using EvalLoop.Core.Runs;
+using EvalLoop.Core.Scheduling;
 using EvalLoop.Core.Suggestions;
 using EvalLoop.Core.Versions;
 using EvalLoop.Storage.Sqlite;
@@ -15,7 +16,8 @@ public static class SqliteStorageServiceCollectionExtensions
     /// singletons: <see cref="IDatasetStore"/>, <see cref="IRunStore"/> and <see cref="IRunResultStore"/> (one
     /// <see cref="SqliteRunStore"/> instance), <see cref="ISuggestionStore"/> and <see cref="ISuggestionHistory"/> (one
     /// <see cref="SqliteSuggestionStore"/> instance), <see cref="IResponseCache"/>, <see cref="IClusterStore"/>,
-    /// <see cref="IEmbeddingCache"/> and <see cref="IFileVersionStore"/>. A registered <see cref="TimeProvider"/>
+    /// <see cref="IEmbeddingCache"/>, <see cref="IFileVersionStore"/>, <see cref="IJobHistoryStore"/> and
+    /// <see cref="IRegressionStore"/>. A registered <see cref="TimeProvider"/>
     /// is used when there is one. Nothing touches the file until a store is first used.
     /// </summary>
     public static IServiceCollection AddSqliteStorage(this IServiceCollection services, string databasePath)
@@ -31,6 +33,8 @@ public static class SqliteStorageServiceCollectionExtensions
         services.AddSingleton(sp => new SqliteClusterStore(sp.GetRequiredService<SqliteDatabase>()));
         services.AddSingleton(sp => new SqliteEmbeddingCache(sp.GetRequiredService<SqliteDatabase>(), sp.GetService<TimeProvider>()));
         services.AddSingleton(sp => new SqliteFileVersionStore(sp.GetRequiredService<SqliteDatabase>()));
+        services.AddSingleton(sp => new SqliteJobHistoryStore(sp.GetRequiredService<SqliteDatabase>()));
+        services.AddSingleton(sp => new SqliteRegressionStore(sp.GetRequiredService<SqliteDatabase>()));
         services.AddSingleton<IDatasetStore>(sp => sp.GetRequiredService<SqliteDatasetStore>());
         services.AddSingleton<IRunStore>(sp => sp.GetRequiredService<SqliteRunStore>());
         services.AddSingleton<IRunResultStore>(sp => sp.GetRequiredService<SqliteRunStore>());
@@ -40,6 +44,8 @@ public static class SqliteStorageServiceCollectionExtensions
         services.AddSingleton<IClusterStore>(sp => sp.GetRequiredService<SqliteClusterStore>());
         services.AddSingleton<IEmbeddingCache>(sp => sp.GetRequiredService<SqliteEmbeddingCache>());
         services.AddSingleton<IFileVersionStore>(sp => sp.GetRequiredService<SqliteFileVersionStore>());
+        services.AddSingleton<IJobHistoryStore>(sp => sp.GetRequiredService<SqliteJobHistoryStore>());
+        services.AddSingleton<IRegressionStore>(sp => sp.GetRequiredService<SqliteRegressionStore>());
         return services;
     }
 }

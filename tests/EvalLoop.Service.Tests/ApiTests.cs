@@ -96,7 +96,17 @@ public sealed class ApiTests
         var document = await host.GetJsonAsync("/openapi/v1.json");
 
         var paths = document["paths"]!.AsObject().Select(p => p.Key).ToList();
-        paths.Should().Contain(["/api/suggestions", "/api/suggestions/{id}", "/api/suggestions/{id}/approve", "/api/suggestions/{id}/reject", "/api/runs", "/api/runs/{id}", "/api/experiments/{name}/run"]);
+        paths.Should().Contain(["/api/suggestions", "/api/suggestions/{id}", "/api/suggestions/{id}/approve", "/api/suggestions/{id}/reject", "/api/runs", "/api/runs/{id}", "/api/experiments/{name}/run", "/api/regressions", "/api/schedules/{name}/history"]);
+    }
+
+    [Fact]
+    public void RefusesAnAlphaOutsideZeroToOneAndAWebhookThatIsNotHttp()
+    {
+        var errors = EvalLoopServiceOptionsValidator.Validate(new EvalLoopServiceOptions { Workspace = Path.GetTempPath(), RegressionAlpha = 1.5, WebhookUrl = "file:///etc/passwd" });
+
+        errors.Should().HaveCount(2);
+        errors.Should().Contain(e => e.Contains("alpha", StringComparison.Ordinal)).And.Contain(e => e.Contains("--webhook", StringComparison.Ordinal));
+        EvalLoopServiceOptionsValidator.Validate(new EvalLoopServiceOptions { Workspace = Path.GetTempPath(), RegressionAlpha = 0.01, WebhookUrl = "https://hooks.example.com/x" }).Should().BeEmpty();
     }
 
     [Fact]

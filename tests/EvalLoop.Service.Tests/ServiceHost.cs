@@ -24,9 +24,14 @@ public sealed class ServiceHost : IAsyncDisposable
     public const string Experiment = "tickets";
     public const string ExperimentPath = "experiments/tickets.yaml";
 
+    private readonly Func<EvalLoopServiceOptions, EvalLoopServiceOptions>? _configure;
     private WebApplication? _app;
 
-    private ServiceHost(string root) => Root = root;
+    private ServiceHost(string root, Func<EvalLoopServiceOptions, EvalLoopServiceOptions>? configure)
+    {
+        Root = root;
+        _configure = configure;
+    }
 
     public string Root { get; }
 
@@ -34,7 +39,16 @@ public sealed class ServiceHost : IAsyncDisposable
 
     public EvalLoopServices Services => _app!.Services.GetRequiredService<EvalLoopServices>();
 
-    public static async Task<ServiceHost> StartAsync(string? schedule = null)
+    /// <summary>Creates the workspace and starts the host on it; <paramref name="configure"/> adjusts the options of every start.</summary>
+    public static async Task<ServiceHost> StartAsync(string? schedule = null, Func<EvalLoopServiceOptions, EvalLoopServiceOptions>? configure = null)
+    {
+        var host = await CreateAsync(schedule, configure);
+        await host.RestartAsync();
+        return host;
+    }
+
+    /// <summary>Creates the workspace without starting the host (start it with <see cref="RestartAsync"/>).</summary>
+    public static async Task<ServiceHost> CreateAsync(string? schedule = null, Func<EvalLoopServiceOptions, EvalLoopServiceOptions>? configure = null)
     {
         var root = Path.Combine(Path.GetTempPath(), "evalloop-service-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Path.Combine(root, "datasets"));
@@ -48,35 +62,67 @@ public sealed class ServiceHost : IAsyncDisposable
             {"id": "t6", "input": "Please support single sign-on", "expected": "feature_request"}
 
             """);
-        await File.WriteAllTextAsync(Path.Combine(root, ExperimentPath), $"""
-            name: {Experiment}
-            goal: "Route each ticket; at least 90% correct."
-            dataset: tickets
-            prompt:
-              system: |
-                Classify the support ticket. Answer with exactly one of:
-                - billing
-                - bug
-                - feature_request
-              user: "{"{{input}}"}"
-            model:
-              provider: offline
-            scorers: [exact-match]
-            targets: {"{ exact-match: 0.9 }"}
-            concurrency: 2
-            {(schedule is null ? string.Empty : $"schedule: \"{schedule}\"")}
+        await File.WriteAllTextAsync(Path.Combine(root, ExperimentPath), ExperimentYaml(Experiment, schedule));
+        return new ServiceHost(root, configure);
+    }
 
-            """);
-        var host = new ServiceHost(root);
-        await host.RestartAsync();
-        return host;
+    /// <summary>The YAML of an offline experiment on the tickets dataset; <paramref name="extra"/> is appended as top-level keys.</summary>
+    public static string ExperimentYaml(string name, string? schedule = null, string? extra = null, string model = "provider: offline", string dataset = "tickets") => $"""
+        name: {name}
+        goal: "Route each ticket; at least 90% correct."
+        dataset: {dataset}
+        prompt:
+          system: |
+            Classify the support ticket. Answer with exactly one of:
+            - billing
+            - bug
+            - feature_request
+          user: "{"{{input}}"}"
+        model:
+          {model}
+        scorers: [exact-match]
+        targets: {"{ exact-match: 0.9 }"}
+        concurrency: 2
+        {(schedule is null ? string.Empty : $"schedule: \"{schedule}\"")}
+        {extra}
+
+        """;
+
+    /// <summary>Writes <paramref name="content"/> to <paramref name="relativePath"/> in the workspace (folders created).</summary>
+    public async Task WriteAsync(string relativePath, string content)
+    {
+        var path = Path.Combine(Root, relativePath);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await File.WriteAllTextAsync(path, content);
+    }
+
+    /// <summary>Polls <paramref name="probe"/> until <paramref name="done"/> holds (every 50 ms, at most <paramref name="seconds"/>); returns the last value.</summary>
+    public static async Task<T> EventuallyAsync<T>(Func<Task<T>> probe, Func<T, bool> done, string what, int seconds = 20)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (true)
+        {
+            var value = await probe();
+            if (done(value))
+            {
+                return value;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"waited {seconds} s for {what}");
+            }
+
+            await Task.Delay(50);
+        }
     }
 
     /// <summary>Stops the host (if running) and starts a new one on the same workspace and database.</summary>
     public async Task RestartAsync()
     {
         await StopAsync();
-        _app = EvalLoopServiceHost.Build(new EvalLoopServiceOptions { Workspace = Root, Urls = "http://127.0.0.1:0", Token = Token, Suggest = false });
+        var options = new EvalLoopServiceOptions { Workspace = Root, Urls = "http://127.0.0.1:0", Token = Token, Suggest = false };
+        _app = EvalLoopServiceHost.Build(_configure?.Invoke(options) ?? options);
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         Client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(20) };
@@ -86,27 +132,17 @@ public sealed class ServiceHost : IAsyncDisposable
     /// <summary>A client with no token.</summary>
     public HttpClient Anonymous() => new(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = Client.BaseAddress };
 
-    /// <summary>Queues a run through the API and waits (polling the API) until it is finished; returns its id.</summary>
-    public async Task<string> RunAsync()
+    /// <summary>
+    /// Queues a run through the API and waits (polling) until its job has finished (recorded in the job history, so
+    /// the steps after the run are done too); returns the run's id.
+    /// </summary>
+    public async Task<string> RunAsync(string experiment = Experiment)
     {
-        var before = (await GetJsonAsync("/api/runs")).AsArray().Count;
-        (await Client.PostAsync($"/api/experiments/{Experiment}/run", null)).StatusCode.Should().Be(System.Net.HttpStatusCode.Accepted);
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (DateTime.UtcNow < deadline)
-        {
-            var runs = (await GetJsonAsync("/api/runs")).AsArray();
-            if (runs.Count > before && runs[0]!["status"]!.GetValue<string>() is not RunStatusRunning)
-            {
-                return runs[0]!["id"]!.GetValue<string>();
-            }
-
-            await Task.Delay(50);
-        }
-
-        throw new TimeoutException("the triggered run did not finish in 20 s");
+        var before = (await Services.JobHistory.ListAsync(experiment, 1000)).Count;
+        (await Client.PostAsync($"/api/experiments/{experiment}/run", null)).StatusCode.Should().Be(System.Net.HttpStatusCode.Accepted);
+        var history = await EventuallyAsync(() => Services.JobHistory.ListAsync(experiment, 1000), h => h.Count > before, $"the job of {experiment} to finish");
+        return history[0].RunId ?? throw new InvalidOperationException($"the job of {experiment} made no run: {history[0].Outcome} {history[0].Error}");
     }
-
-    private const string RunStatusRunning = "running";
 
     public async Task<JsonNode> GetJsonAsync(string path)
     {

@@ -43,6 +43,27 @@ public sealed class QueryPlanTests : IDisposable
         plan.Should().NotContain(step => step.StartsWith("SCAN", StringComparison.Ordinal) && !step.Contains("INDEX", StringComparison.Ordinal), "no table scan");
     }
 
+    [Fact]
+    public async Task ListingAnExperimentsJobHistoryNewestFirstWalksAnIndexInsteadOfSorting()
+    {
+        await using var connection = await _database.Database.OpenConnectionAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "EXPLAIN QUERY PLAN " + SqliteJobHistoryStore.ListSql;
+        command.Parameters.AddWithValue("@experimentName", "qa");
+        command.Parameters.AddWithValue("@limit", 20);
+        var plan = new List<string>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                plan.Add(reader.GetString(3));
+            }
+        }
+
+        plan.Should().NotContain(step => step.Contains("TEMP B-TREE", StringComparison.Ordinal), "the index gives the rows newest first");
+        plan.Should().Contain(step => step.Contains("ix_job_executions_experiment", StringComparison.Ordinal));
+    }
+
     private async Task<List<string>> PlanAsync(string sql)
     {
         await using var connection = await _database.Database.OpenConnectionAsync();

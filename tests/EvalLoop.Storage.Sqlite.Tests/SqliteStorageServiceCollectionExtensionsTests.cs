@@ -1,6 +1,7 @@
 using EvalLoop.Core.Caching;
 using EvalLoop.Core.Datasets;
 using EvalLoop.Core.Runs;
+using EvalLoop.Core.Scheduling;
 using EvalLoop.Core.Suggestions;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -26,6 +27,8 @@ public sealed class SqliteStorageServiceCollectionExtensionsTests : IDisposable
         runs.Should().BeOfType<SqliteRunStore>().And.BeSameAs(results);
         datasets.Should().BeOfType<SqliteDatasetStore>();
         suggestions.Should().BeOfType<SqliteSuggestionStore>().And.BeSameAs(history);
+        services.GetRequiredService<IJobHistoryStore>().Should().BeOfType<SqliteJobHistoryStore>();
+        services.GetRequiredService<IRegressionStore>().Should().BeOfType<SqliteRegressionStore>();
         services.GetRequiredService<SqliteDatabase>().DatabasePath.Should().Be(_database.Path);
         (await services.GetRequiredService<IResponseCache>().GetAsync("k")).Should().Be("v");
     }

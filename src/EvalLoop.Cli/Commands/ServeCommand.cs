@@ -7,13 +7,17 @@ using Spectre.Console.Cli;
 namespace EvalLoop.Cli.Commands;
 
 /// <summary>
-/// <c>evalloop serve [--urls URLS] [--token TOKEN]</c>: the background service in this process: scheduled experiments
-/// (Quartz, job store in the workspace database), the web UI and the HTTP API. Loopback only unless a token is given.
+/// <c>evalloop serve [--urls URLS] [--token TOKEN] [--on-overlap wait|skip] [--no-resume] [--webhook URL]</c>: the
+/// background service in this process: scheduled experiments (Quartz, job store in the workspace database), the web UI
+/// and the HTTP API. Loopback only unless a token is given.
 /// </summary>
 public sealed class ServeCommand : EvalLoopCommand<ServeCommand.Settings>
 {
     /// <summary>The environment variable that supplies the token when <c>--token</c> is not given.</summary>
     public const string TokenEnvironmentVariable = "EVALLOOP_TOKEN";
+
+    /// <summary>The environment variable that supplies the regression webhook when <c>--webhook</c> is not given.</summary>
+    public const string WebhookEnvironmentVariable = "EVALLOOP_WEBHOOK";
 
     public sealed class Settings : WorkspaceSettings
     {
@@ -28,6 +32,29 @@ public sealed class ServeCommand : EvalLoopCommand<ServeCommand.Settings>
         [CommandOption("--no-suggest")]
         [Description("Jobs run, analyze and report, but do not propose suggestions.")]
         public bool NoSuggest { get; init; }
+
+        [CommandOption("--on-overlap <POLICY>")]
+        [Description("When a trigger fires while its experiment still runs: wait (default) or skip. An experiment's on_overlap: key wins.")]
+        public string OnOverlap { get; init; } = "wait";
+
+        [CommandOption("--no-resume")]
+        [Description("Do not resume, at start, the runs left interrupted when the service last stopped.")]
+        public bool NoResume { get; init; }
+
+        [CommandOption("--webhook <URL>")]
+        [Description("POST a JSON message here when a run is a regression against its baseline. Default: $EVALLOOP_WEBHOOK.")]
+        public string? Webhook { get; init; }
+
+        [CommandOption("--regression-alpha <P>")]
+        [Description("A scorer's drop in pass rate is a regression when McNemar's p-value is below this. Default: 0.05.")]
+        public double RegressionAlpha { get; init; } = 0.05;
+
+        [CommandOption("--public-url <URL>")]
+        [Description("The address people reach the UI at, for the report link in webhook messages. Default: the first listen address.")]
+        public string? PublicUrl { get; init; }
+
+        public override ValidationResult Validate() =>
+            OnOverlap is "wait" or "skip" ? base.Validate() : ValidationResult.Error($"--on-overlap must be wait or skip; found '{OnOverlap}'");
     }
 
     protected override async Task<int> RunAsync(Settings settings, CancellationToken cancellationToken)
@@ -39,6 +66,11 @@ public sealed class ServeCommand : EvalLoopCommand<ServeCommand.Settings>
             Urls = settings.Urls,
             Token = settings.Token ?? Environment.GetEnvironmentVariable(TokenEnvironmentVariable),
             Suggest = !settings.NoSuggest,
+            OverlapPolicy = settings.OnOverlap == "skip" ? OverlapPolicy.Skip : OverlapPolicy.Wait,
+            ResumeInterrupted = !settings.NoResume,
+            WebhookUrl = settings.Webhook ?? (Environment.GetEnvironmentVariable(WebhookEnvironmentVariable) is { Length: > 0 } webhook ? webhook : null),
+            RegressionAlpha = settings.RegressionAlpha,
+            PublicUrl = settings.PublicUrl,
         };
         var errors = EvalLoopServiceOptionsValidator.Validate(options);
         if (errors.Count > 0)

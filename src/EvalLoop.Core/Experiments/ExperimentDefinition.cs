@@ -39,6 +39,12 @@ public sealed record ExperimentDefinition
     /// <summary>Quartz cron expression for the background service; null means on demand only.</summary>
     public string? Schedule { get; init; }
 
+    /// <summary>
+    /// What the background service does when the schedule fires while this experiment still runs: <c>wait</c> for the
+    /// run to end, or <c>skip</c> that firing (<c>on_overlap:</c>); null uses the service's default.
+    /// </summary>
+    public string? OnOverlap { get; init; }
+
     /// <summary>Analyse the run's failures into named clusters after every run (<c>analyze: true</c>).</summary>
     public bool Analyze { get; init; }
 

@@ -15,7 +15,7 @@ namespace EvalLoop.Core.Experiments;
 public sealed partial class ExperimentLoader(WorkspaceLayout workspace, IScorerFactory scorers)
 {
     private static readonly string[] TopLevelKeys =
-        ["name", "description", "goal", "dataset", "split", "limit", "prompt", "model", "scorers", "targets", "concurrency", "trials", "schedule", "analyze"];
+        ["name", "description", "goal", "dataset", "split", "limit", "prompt", "model", "scorers", "targets", "concurrency", "trials", "schedule", "on_overlap", "analyze"];
 
     private static readonly string[] ModelKeys =
         ["provider", "name", "base_url", "api_key_env", "temperature", "max_tokens", "timeout_seconds", "max_retries", "requests_per_minute", "tokens_per_minute", "price", "api_version"];
@@ -81,6 +81,12 @@ public sealed partial class ExperimentLoader(WorkspaceLayout workspace, IScorerF
             throw file.Error(YamlFile.Get(root, "schedule")!, "schedule", $"must be a Quartz cron expression with 6 or 7 fields (seconds first), e.g. \"0 0 2 * * ?\"; found '{schedule}'");
         }
 
+        var onOverlap = file.GetString(root, "on_overlap", "on_overlap");
+        if (onOverlap is not null && onOverlap is not ("wait" or "skip"))
+        {
+            throw file.Error(YamlFile.Get(root, "on_overlap")!, "on_overlap", $"must be wait or skip; found '{onOverlap}'");
+        }
+
         return new ExperimentDefinition
         {
             Name = name,
@@ -96,6 +102,7 @@ public sealed partial class ExperimentLoader(WorkspaceLayout workspace, IScorerF
             Concurrency = file.GetInt(root, "concurrency", "concurrency", 1, 256) ?? 8,
             Trials = file.GetInt(root, "trials", "trials", 1, 100) ?? 1,
             Schedule = schedule,
+            OnOverlap = onOverlap,
             Analyze = file.GetBool(root, "analyze", "analyze") ?? false,
             SourcePath = file.Path,
         };

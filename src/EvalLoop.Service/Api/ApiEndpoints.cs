@@ -16,6 +16,9 @@ public static class ApiEndpoints
     /// <summary>Who a decision is recorded as when the API call names nobody.</summary>
     public const string DefaultDecider = "api";
 
+    /// <summary>How many scorers of one run <c>GET /api/regressions</c> expects at most when it pages by run.</summary>
+    private const int MaxScorersPerRun = 50;
+
     public static IEndpointRouteBuilder MapEvalLoopApi(this IEndpointRouteBuilder endpoints)
     {
         var api = endpoints.MapGroup("/api").WithTags("EvalLoop");
@@ -31,8 +34,11 @@ public static class ApiEndpoints
             .WithName("RunExperiment").WithSummary("Queue a run of the experiment now (after its running one, if any): run, analyze, suggest, report.");
 
         api.MapGet("/runs", async (string? experiment, int? limit, EvalLoopServices services, CancellationToken ct) =>
-            Results.Ok((await services.Runs.ListRunsAsync(experiment, Math.Clamp(limit ?? 100, 1, 1000), ct)).Select(RunDto.From)))
-            .WithName("ListRuns").WithSummary("Runs, newest first, optionally of one experiment.");
+        {
+            var runs = await services.Runs.ListRunsAsync(experiment, Math.Clamp(limit ?? 100, 1, 1000), ct);
+            var flagged = await RegressionDto.ForRunsAsync(services, runs, ct);
+            return Results.Ok(runs.Select(r => RunDto.From(r, flagged.GetValueOrDefault(r.Id))));
+        }).WithName("ListRuns").WithSummary("Runs, newest first, optionally of one experiment; a run flagged as a regression has a `regression`.");
 
         api.MapGet("/runs/{id}", async (string id, EvalLoopServices services, CancellationToken ct) =>
         {
@@ -44,8 +50,16 @@ public static class ApiEndpoints
 
             var summary = await services.Runs.SummarizeAsync(id, ct);
             var evaluation = ExperimentEvaluation.Evaluate(ExperimentSnapshot.Deserialize(run.ExperimentJson), summary);
-            return Results.Ok(new RunDetailDto(RunDto.From(run), summary, evaluation.TargetsMet, evaluation.Scorers.Select(s => new TargetDto(s.Figures.Scorer, s.Figures.PassRate, s.Target, s.Met)).ToList(), $"/runs/{Uri.EscapeDataString(id)}/report"));
-        }).WithName("GetRun").WithSummary("A run with its summary, targets and the address of its HTML report.");
+            var regression = RegressionDto.From(await services.Regressions.ListForRunAsync(id, ct));
+            return Results.Ok(new RunDetailDto(RunDto.From(run, regression), summary, evaluation.TargetsMet, evaluation.Scorers.Select(s => new TargetDto(s.Figures.Scorer, s.Figures.PassRate, s.Target, s.Met)).ToList(), $"/runs/{Uri.EscapeDataString(id)}/report", regression));
+        }).WithName("GetRun").WithSummary("A run with its summary, targets, regression (null unless flagged) and the address of its HTML report.");
+
+        api.MapGet("/regressions", async (string? experiment, int? limit, EvalLoopServices services, CancellationToken ct) =>
+        {
+            // The store lists one row per (run, scorer), newest first: read enough rows for `limit` runs of many scorers.
+            var runs = Math.Clamp(limit ?? 100, 1, 1000);
+            return Results.Ok(RegressionDto.Group(await services.Regressions.ListAsync(experiment, runs * MaxScorersPerRun, ct)).Take(runs));
+        }).WithName("ListRegressions").WithSummary("Runs flagged as regressions against their baseline, newest first, with the scorers that dropped.");
 
         api.MapGet("/suggestions", async (string? status, string? experiment, EvalLoopServices services, CancellationToken ct) =>
             status is not null && !SuggestionStatus.IsKnown(status)
@@ -69,6 +83,13 @@ public static class ApiEndpoints
 
         api.MapGet("/schedules", async (ExperimentSchedules schedules, CancellationToken ct) => Results.Ok(await schedules.ListAsync(ct)))
             .WithName("ListSchedules").WithSummary("Every experiment's schedule: cron, state, next and previous fire times.");
+        api.MapGet("/schedules/{name}/history", async (string name, int? limit, EvalLoopServices services, ExperimentSchedules schedules, CancellationToken ct) =>
+        {
+            var history = await services.JobHistory.ListAsync(name, Math.Clamp(limit ?? 20, 1, 500), ct);
+            return history.Count == 0 && await schedules.GetAsync(name, ct) is null
+                ? Results.NotFound(new { error = $"there is no experiment '{name}'" })
+                : Results.Ok(history);
+        }).WithName("ScheduleHistory").WithSummary("The experiment's last job executions, newest first: start, end, outcome (succeeded, failed, skipped, cancelled), run id and error.");
         api.MapPost("/schedules/{name}/pause", async (string name, ExperimentSchedules schedules, CancellationToken ct) =>
             await schedules.PauseAsync(name, ct) ? Results.Ok(await schedules.GetAsync(name, ct)) : Results.NotFound(new { error = $"'{name}' has no schedule" }))
             .WithName("PauseSchedule");
@@ -95,18 +116,18 @@ public static class ApiEndpoints
 /// <summary>The body of approve and reject: who decides (default <c>api</c>), why, and for an approval whether to re-run.</summary>
 public sealed record DecisionRequest(string? Reason, string? By, bool? Rerun);
 
-/// <summary>A run as the API lists it (without the experiment snapshot).</summary>
-public sealed record RunDto(string Id, string ExperimentName, string Status, string Mode, string PromptVersion, string DatasetName, string DatasetVersion, string? Split, string Provider, string Model, int PlannedResults, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, double WallSeconds, string? Error)
+/// <summary>A run as the API lists it (without the experiment snapshot); <see cref="Regression"/> is null unless it is flagged.</summary>
+public sealed record RunDto(string Id, string ExperimentName, string Status, string Mode, string PromptVersion, string DatasetName, string DatasetVersion, string? Split, string Provider, string Model, int PlannedResults, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, double WallSeconds, string? Error, RegressionDto? Regression = null)
 {
-    public static RunDto From(RunRecord run)
+    public static RunDto From(RunRecord run, RegressionDto? regression = null)
     {
         ArgumentNullException.ThrowIfNull(run);
-        return new(run.Id, run.ExperimentName, run.Status, run.Mode, run.PromptVersion, run.DatasetName, run.DatasetVersion, run.Split, run.Provider, run.Model, run.PlannedResults, run.StartedAt, run.FinishedAt, run.WallSeconds, run.Error);
+        return new(run.Id, run.ExperimentName, run.Status, run.Mode, run.PromptVersion, run.DatasetName, run.DatasetVersion, run.Split, run.Provider, run.Model, run.PlannedResults, run.StartedAt, run.FinishedAt, run.WallSeconds, run.Error, regression);
     }
 }
 
-/// <summary>A run with its figures.</summary>
-public sealed record RunDetailDto(RunDto Run, RunSummary Summary, bool TargetsMet, IReadOnlyList<TargetDto> Targets, string Report);
+/// <summary>A run with its figures; <see cref="Regression"/> is null unless the run is flagged as a regression.</summary>
+public sealed record RunDetailDto(RunDto Run, RunSummary Summary, bool TargetsMet, IReadOnlyList<TargetDto> Targets, string Report, RegressionDto? Regression);
 
 /// <summary>A scorer's pass rate against its target.</summary>
 public sealed record TargetDto(string Scorer, double PassRate, double? Target, bool? Met);

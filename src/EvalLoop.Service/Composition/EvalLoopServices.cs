@@ -53,7 +53,15 @@ public sealed class EvalLoopServices : IDisposable
         FileVersions = new SqliteFileVersionStore(Database);
         Suggester = new Suggester(Runner, Runs, Runs, Datasets, Analyzer, ClusterStore, Suggestions, Scorers, ChatClients, Embeddings, layout, new SuggesterOptions(), strategies: null, TimeProvider.System, loggerFactory.CreateLogger<Suggester>());
         Approver = new SuggestionApprover(Suggestions, FileVersions, Experiments, layout, TimeProvider.System);
+        JobHistory = new SqliteJobHistoryStore(Database);
+        Regressions = new SqliteRegressionStore(Database);
     }
+
+    /// <summary>The service's job executions per experiment (succeeded, failed, skipped, cancelled).</summary>
+    public SqliteJobHistoryStore JobHistory { get; }
+
+    /// <summary>Runs flagged as regressions against their baseline, per scorer.</summary>
+    public SqliteRegressionStore Regressions { get; }
 
     public SqliteClusterStore ClusterStore { get; }
 

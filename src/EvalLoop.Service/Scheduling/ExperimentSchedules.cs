@@ -11,10 +11,15 @@ namespace EvalLoop.Service.Scheduling;
 /// <remarks>
 /// Misfire policy: a cron trigger that missed its time (the host was down) fires once as soon as the host is back, then
 /// keeps its schedule (<c>WithMisfireHandlingInstructionFireAndProceed</c>). A trigger whose cron did not change is
-/// left as stored, so its paused state and next fire time survive a restart.
+/// left as stored, so its paused state and next fire time survive a restart. Overlap policy: the job of an experiment
+/// whose policy is <c>wait</c> is an <see cref="ExperimentJob"/>, of one whose policy is <c>skip</c> a
+/// <see cref="SkippingExperimentJob"/> (<c>on_overlap:</c> in the file, else <see cref="EvalLoopServiceOptions.OverlapPolicy"/>).
+/// Syncs run one at a time (at start, and on every change of the experiments folder).
 /// </remarks>
-public sealed partial class ExperimentSchedules(ISchedulerFactory schedulerFactory, EvalLoopServices services, ILogger<ExperimentSchedules> logger)
+public sealed partial class ExperimentSchedules(ISchedulerFactory schedulerFactory, EvalLoopServices services, EvalLoopServiceOptions options, ILogger<ExperimentSchedules> logger) : IDisposable
 {
+    private readonly SemaphoreSlim _syncing = new(1, 1);
+
     /// <summary>The group of every experiment job and trigger.</summary>
     public const string Group = "experiments";
 
@@ -23,6 +28,21 @@ public sealed partial class ExperimentSchedules(ISchedulerFactory schedulerFacto
 
     /// <summary>Makes the scheduler's jobs and triggers match <c>experiments/*.yaml</c>.</summary>
     public async Task SyncAsync(CancellationToken cancellationToken = default)
+    {
+        await _syncing.WaitAsync(cancellationToken);
+        try
+        {
+            await SyncCoreAsync(cancellationToken);
+        }
+        finally
+        {
+            _syncing.Release();
+        }
+    }
+
+    public void Dispose() => _syncing.Dispose();
+
+    private async Task SyncCoreAsync(CancellationToken cancellationToken)
     {
         var scheduler = await schedulerFactory.GetScheduler(cancellationToken);
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -46,31 +66,15 @@ public sealed partial class ExperimentSchedules(ISchedulerFactory schedulerFacto
             }
 
             seen.Add(experiment.Name);
-            await EnsureJobAsync(scheduler, experiment.Name, cancellationToken);
-            var triggerKey = new TriggerKey(experiment.Name, Group);
-            var existing = await scheduler.GetTrigger(triggerKey, cancellationToken) as ICronTrigger;
-            if (experiment.Schedule is null)
+            try
             {
-                if (existing is not null)
-                {
-                    await scheduler.UnscheduleJob(triggerKey, cancellationToken);
-                }
+                await ScheduleAsync(scheduler, experiment, cancellationToken);
             }
-            else if (existing?.CronExpressionString != experiment.Schedule)
+            catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                var trigger = TriggerBuilder.Create()
-                    .WithIdentity(triggerKey)
-                    .ForJob(new JobKey(experiment.Name, Group))
-                    .WithCronSchedule(experiment.Schedule, cron => cron.WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed))
-                    .Build();
-                if (existing is null)
-                {
-                    await scheduler.ScheduleTrigger(trigger, TriggerConflict.Replace, cancellationToken);
-                }
-                else
-                {
-                    await scheduler.RescheduleJob(triggerKey, trigger, cancellationToken);
-                }
+                // E.g. a cron expression with the right number of fields that Quartz still refuses.
+                errors[Path.GetFileName(file)] = ex.Message;
+                LogSkipped(logger, file, ex.Message);
             }
         }
 
@@ -85,6 +89,43 @@ public sealed partial class ExperimentSchedules(ISchedulerFactory schedulerFacto
         SyncErrors = errors;
     }
 
+    private async Task ScheduleAsync(IScheduler scheduler, Core.Experiments.ExperimentDefinition experiment, CancellationToken cancellationToken)
+    {
+        await EnsureJobAsync(scheduler, experiment.Name, PolicyOf(experiment), cancellationToken);
+        var triggerKey = new TriggerKey(experiment.Name, Group);
+        var existing = await scheduler.GetTrigger(triggerKey, cancellationToken) as ICronTrigger;
+        if (experiment.Schedule is null)
+        {
+            if (existing is not null)
+            {
+                await scheduler.UnscheduleJob(triggerKey, cancellationToken);
+            }
+        }
+        else if (existing?.CronExpressionString != experiment.Schedule)
+        {
+            var trigger = TriggerBuilder.Create()
+                .WithIdentity(triggerKey)
+                .ForJob(new JobKey(experiment.Name, Group))
+                .WithCronSchedule(experiment.Schedule, cron => cron.WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed))
+                .Build();
+            if (existing is null)
+            {
+                await scheduler.ScheduleTrigger(trigger, TriggerConflict.Replace, cancellationToken);
+            }
+            else
+            {
+                await scheduler.RescheduleJob(triggerKey, trigger, cancellationToken);
+            }
+        }
+    }
+
+    private OverlapPolicy PolicyOf(Core.Experiments.ExperimentDefinition experiment) => experiment.OnOverlap switch
+    {
+        "skip" => OverlapPolicy.Skip,
+        "wait" => OverlapPolicy.Wait,
+        _ => options.OverlapPolicy,
+    };
+
     /// <summary>Every experiment job with its trigger, by name.</summary>
     public async Task<IReadOnlyList<ScheduleInfo>> ListAsync(CancellationToken cancellationToken = default)
     {
@@ -92,7 +133,7 @@ public sealed partial class ExperimentSchedules(ISchedulerFactory schedulerFacto
         var result = new List<ScheduleInfo>();
         foreach (var job in await JobKeysAsync(scheduler, cancellationToken))
         {
-            result.Add(await GetCoreAsync(scheduler, job.Name, cancellationToken) ?? new ScheduleInfo(job.Name, null, "None", null, null));
+            result.Add(await GetCoreAsync(scheduler, job.Name, cancellationToken));
         }
 
         return result;
@@ -103,7 +144,7 @@ public sealed partial class ExperimentSchedules(ISchedulerFactory schedulerFacto
     {
         var scheduler = await schedulerFactory.GetScheduler(cancellationToken);
         return await scheduler.Exists(new JobKey(experiment, Group), cancellationToken)
-            ? await GetCoreAsync(scheduler, experiment, cancellationToken) ?? new ScheduleInfo(experiment, null, "None", null, null)
+            ? await GetCoreAsync(scheduler, experiment, cancellationToken)
             : null;
     }
 
@@ -126,7 +167,7 @@ public sealed partial class ExperimentSchedules(ISchedulerFactory schedulerFacto
                 return false;
             }
 
-            await EnsureJobAsync(scheduler, experiment, cancellationToken);
+            await EnsureJobAsync(scheduler, experiment, PolicyOf(definition), cancellationToken);
         }
 
         await scheduler.TriggerJob(key, cancellationToken);
@@ -154,16 +195,18 @@ public sealed partial class ExperimentSchedules(ISchedulerFactory schedulerFacto
         return true;
     }
 
-    private static async Task<ScheduleInfo?> GetCoreAsync(IScheduler scheduler, string experiment, CancellationToken cancellationToken)
+    private static async Task<ScheduleInfo> GetCoreAsync(IScheduler scheduler, string experiment, CancellationToken cancellationToken)
     {
+        var job = await scheduler.GetJobDetail(new JobKey(experiment, Group), cancellationToken);
+        var onOverlap = job?.JobType.Type == typeof(SkippingExperimentJob) ? "skip" : "wait";
         var key = new TriggerKey(experiment, Group);
         if (await scheduler.GetTrigger(key, cancellationToken) is not ICronTrigger trigger)
         {
-            return null;
+            return new ScheduleInfo(experiment, null, "None", null, null, onOverlap);
         }
 
         var state = await scheduler.GetTriggerState(key, cancellationToken);
-        return new ScheduleInfo(experiment, trigger.CronExpressionString, state.ToString(), trigger.NextFireTimeUtc, trigger.PreviousFireTimeUtc);
+        return new ScheduleInfo(experiment, trigger.CronExpressionString, state.ToString(), trigger.NextFireTimeUtc, trigger.PreviousFireTimeUtc, onOverlap);
     }
 
     private static async Task<IReadOnlyList<JobKey>> JobKeysAsync(IScheduler scheduler, CancellationToken cancellationToken)
@@ -172,14 +215,14 @@ public sealed partial class ExperimentSchedules(ISchedulerFactory schedulerFacto
         return page.Items.Select(h => h.Key).OrderBy(k => k.Name, StringComparer.Ordinal).ToList();
     }
 
-    private static async Task EnsureJobAsync(IScheduler scheduler, string experiment, CancellationToken cancellationToken)
+    private static async Task EnsureJobAsync(IScheduler scheduler, string experiment, OverlapPolicy policy, CancellationToken cancellationToken)
     {
-        var job = JobBuilder.Create<ExperimentJob>()
-            .WithIdentity(experiment, Group)
-            .UsingJobData(ExperimentJob.ExperimentKey, experiment)
-            .StoreDurably()
-            .Build();
+        var job = policy == OverlapPolicy.Skip ? Describe(JobBuilder.Create<SkippingExperimentJob>()) : Describe(JobBuilder.Create<ExperimentJob>());
         await scheduler.AddJob(job, AddJobOptions.Replacing, cancellationToken);
+
+        IJobDetail Describe<T>(JobBuilder<T> builder)
+            where T : IJob =>
+            builder.WithIdentity(experiment, Group).UsingJobData(ExperimentJob.ExperimentKey, experiment).StoreDurably().Build();
     }
 
     private static bool IsPlainName(string name) =>

@@ -44,10 +44,13 @@ public static class UiEndpoints
         {
             var page = new HtmlPage(http, af, experiment is null ? "Runs" : "Runs of " + experiment);
             page.Raw("<table><tr><th>Run</th><th>Experiment</th><th>Status</th><th>Model</th><th>Started</th><th>Seconds</th><th>Report</th></tr>");
-            foreach (var r in await services.Runs.ListRunsAsync(experiment, 200, http.RequestAborted))
+            var runs = await services.Runs.ListRunsAsync(experiment, 200, http.RequestAborted);
+            var flagged = await RegressionDto.ForRunsAsync(services, runs, http.RequestAborted);
+            foreach (var r in runs)
             {
                 var id = E(Uri.EscapeDataString(r.Id));
-                page.Raw($"<tr><td><a href=\"/runs/{id}\">{E(r.Id)}</a></td><td>{E(r.ExperimentName)}</td><td>{E(r.Status)}</td><td>{E(r.Provider)}/{E(r.Model)}</td><td>{E(r.StartedAt, "u")}</td><td>{E(r.WallSeconds, "F1")}</td><td><a href=\"/runs/{id}/report\">report</a></td></tr>");
+                var regression = flagged.ContainsKey(r.Id) ? " <strong class=\"error\">regression</strong>" : string.Empty;
+                page.Raw($"<tr><td><a href=\"/runs/{id}\">{E(r.Id)}</a></td><td>{E(r.ExperimentName)}</td><td>{E(r.Status)}{regression}</td><td>{E(r.Provider)}/{E(r.Model)}</td><td>{E(r.StartedAt, "u")}</td><td>{E(r.WallSeconds, "F1")}</td><td><a href=\"/runs/{id}/report\">report</a></td></tr>");
             }
 
             return page.Raw("</table>").ToResult();
@@ -68,6 +71,12 @@ public static class UiEndpoints
             if (run.Error is not null)
             {
                 page.Raw($"<p class=\"error\">{E(run.Error)}</p>");
+            }
+
+            if (RegressionDto.From(await services.Regressions.ListForRunAsync(run.Id, http.RequestAborted)) is { } regression)
+            {
+                var drops = string.Join("; ", regression.Scorers.Select(d => $"{E(d.Scorer)}: {E(d.BaselinePassRate, "P1")} → {E(d.PassRate, "P1")} (p = {E(d.PValue, "G3")})"));
+                page.Raw($"<p class=\"error\"><strong>Regression</strong> against baseline <a href=\"/runs/{E(Uri.EscapeDataString(regression.BaselineRunId))}\">{E(regression.BaselineRunId)}</a>: {drops}</p>");
             }
 
             page.Raw("<table><tr><th>Scorer</th><th>Mean</th><th>Pass rate</th></tr>");
@@ -176,15 +185,19 @@ public static class UiEndpoints
             return AfterDecision(id, await decisions.RejectAsync(id, Field(form, "by") ?? DefaultDecider, reason, http.RequestAborted));
         }).DisableAntiforgery();
 
-        ui.MapGet("/schedules", async (HttpContext http, IAntiforgery af, ExperimentSchedules schedules) =>
+        ui.MapGet("/schedules", async (HttpContext http, IAntiforgery af, ExperimentSchedules schedules, EvalLoopServices services) =>
         {
             var page = new HtmlPage(http, af, "Schedules");
-            page.Raw("<p>A missed fire time (the host was down) runs once when the host is back. A trigger that fires while its experiment runs waits for that run.</p>");
-            page.Raw("<table><tr><th>Experiment</th><th>Cron</th><th>State</th><th>Next</th><th>Previous</th><th></th></tr>");
+            page.Raw("<p>A missed fire time (the host was down) runs once when the host is back. A trigger that fires while its experiment runs waits for that run, or is skipped (on overlap: skip). Edits to experiments/ apply within a second.</p>");
+            page.Raw("<table><tr><th>Experiment</th><th>Cron</th><th>State</th><th>On overlap</th><th>Next</th><th>Previous</th><th>Last runs</th><th></th></tr>");
             foreach (var s in await schedules.ListAsync(http.RequestAborted))
             {
                 var path = "/schedules/" + Uri.EscapeDataString(s.Experiment);
-                page.Raw($"<tr><td>{E(s.Experiment)}</td><td>{E(s.Cron ?? "on demand")}</td><td>{E(s.State)}</td><td>{E(s.NextFireTime, "u")}</td><td>{E(s.PreviousFireTime, "u")}</td><td>");
+                var history = string.Join("<br>", (await services.JobHistory.ListAsync(s.Experiment, 5, http.RequestAborted)).Select(h =>
+                    $"<span class=\"{(h.Outcome == "succeeded" ? "met" : "missed")}\">{E(h.Outcome)}</span> {E(h.StartedAt, "u")} ({E(h.Trigger)})"
+                    + (h.RunId is null ? string.Empty : $" <a href=\"/runs/{E(Uri.EscapeDataString(h.RunId))}\">{E(h.RunId)}</a>")
+                    + (h.Error is null ? string.Empty : $" <span class=\"error\">{E(h.Error)}</span>")));
+                page.Raw($"<tr><td>{E(s.Experiment)}</td><td>{E(s.Cron ?? "on demand")}</td><td>{E(s.State)}</td><td>{E(s.OnOverlap)}</td><td>{E(s.NextFireTime, "u")}</td><td>{E(s.PreviousFireTime, "u")}</td><td>{(history.Length == 0 ? "—" : history)}</td><td>");
                 page.Form(path + "/trigger", "Run now");
                 if (s.Cron is not null)
                 {

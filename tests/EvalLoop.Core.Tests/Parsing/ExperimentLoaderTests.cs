@@ -839,6 +839,37 @@ public sealed class ExperimentLoaderTests : IDisposable
         ex.Message.Should().Contain("6 or 7 fields");
     }
 
+    [Theory]
+    [InlineData("wait")]
+    [InlineData("skip")]
+    public async Task ReadsTheOverlapPolicy(string policy)
+    {
+        // Arrange
+        var path = WriteExperiment(Minimal + "\non_overlap: " + policy);
+
+        // Act
+        var experiment = await Loader().LoadAsync(path);
+
+        // Assert
+        experiment.OnOverlap.Should().Be(policy);
+        (await Loader().LoadAsync(WriteExperiment(Minimal))).OnOverlap.Should().BeNull("without the key the service's default applies");
+    }
+
+    [Fact]
+    public async Task RejectsAnUnknownOverlapPolicyWithItsLine()
+    {
+        // Arrange
+        var yaml = Minimal + "\non_overlap: queue";
+        var path = WriteExperiment(yaml);
+
+        // Act
+        var ex = await LoadErrorAsync(path);
+
+        // Assert
+        ShouldName(ex, path, LineOf(yaml, "on_overlap:"), "on_overlap");
+        ex.Message.Should().Contain("wait or skip").And.Contain("queue");
+    }
+
     [Fact]
     public async Task LoadsAScorerFileReferencedByName()
     {
