@@ -59,6 +59,30 @@ public sealed class ResumeTests
         (await ResultsAsync(host.Services, runId)).Should().BeEquivalentTo(before);
     }
 
+    [Fact]
+    public async Task SkipsARunAnotherProcessIsExecutingAndRecordsWhy()
+    {
+        // Arrange: an interrupted run whose lock another executor holds (as `evalloop run --resume` would).
+        await using var host = await ServiceHost.CreateAsync();
+        await WriteBulkExperimentAsync(host);
+        var (runId, before) = await InterruptedRunAsync(host.Root);
+        using var otherProcess = new FileRunLock(Core.Workspace.WorkspaceLayout.For(host.Root).LocksDirectory).TryAcquire(runId);
+        otherProcess.Should().NotBeNull();
+
+        // Act
+        await host.RestartAsync();
+
+        // Assert
+        var history = await ServiceHost.EventuallyAsync(
+            async () => (await host.GetJsonAsync($"/api/schedules/{Bulk}/history")).AsArray(),
+            h => h.Count > 0,
+            "the skipped resume in the job history");
+        history.Single()!["outcome"]!.GetValue<string>().Should().Be("skipped");
+        history.Single()!["error"]!.GetValue<string>().Should().Contain("another process");
+        (await host.GetJsonAsync($"/api/runs/{runId}"))["run"]!["status"]!.GetValue<string>().Should().Be(RunStatus.Interrupted);
+        (await ResultsAsync(host.Services, runId)).Should().BeEquivalentTo(before, "nothing was executed twice");
+    }
+
     private static async Task WriteBulkExperimentAsync(ServiceHost host)
     {
         var lines = new StringBuilder();

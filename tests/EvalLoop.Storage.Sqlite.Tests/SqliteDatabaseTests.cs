@@ -124,5 +124,47 @@ public sealed class SqliteDatabaseTests : IDisposable
         (await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM schema_migrations")).Should().Be(SqliteMigrator.Migrations.Count);
     }
 
+    [Fact]
+    public async Task Migration7TurnsLegacyGoalVersionsIntoGoalKindAndKeepsEveryRowAndId()
+    {
+        // A database as a build before migration 0007 left it: goal files recorded as experiment versions "goal:NAME".
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(_database.Path)!);
+        await using (var legacy = new SqliteConnection($"Data Source={_database.Path};Pooling=False"))
+        {
+            await legacy.OpenAsync();
+            await legacy.ExecuteAsync("CREATE TABLE schema_migrations (version INTEGER NOT NULL PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)");
+            foreach (var migration in SqliteMigrator.Migrations.Where(m => m.Version < 7))
+            {
+                await legacy.ExecuteAsync(migration.Sql);
+                await legacy.ExecuteAsync("INSERT INTO schema_migrations VALUES (@Version, @Name, '2026-11-01T00:00:00.0000000Z')", new { migration.Version, migration.Name });
+            }
+
+            await legacy.ExecuteAsync(
+                """
+                INSERT INTO file_versions (id, kind, name, path, sha256, content, content_version, previous_id, created_by, created_at)
+                VALUES (1, 'experiment', 'routing', 'experiments/routing.yaml', 'a', 'name: routing', 'p1', NULL, 'ann', '2026-11-01T00:00:00.0000000Z'),
+                       (2, 'experiment', 'goal:routing', 'experiments/goals/routing.yaml', 'b', 'name: routing', NULL, NULL, 'ann', '2026-11-01T00:00:01.0000000Z'),
+                       (3, 'experiment', 'goal:routing', 'experiments/goals/routing.yaml', 'c', 'name: routing2', NULL, 2, 'bob', '2026-11-01T00:00:02.0000000Z')
+                """);
+        }
+
+        await using var connection = await _database.Database.OpenConnectionAsync();
+        var rows = (await connection.QueryAsync<(long Id, string Kind, string Name, long? PreviousId)>(
+            "SELECT id, kind, name, previous_id FROM file_versions ORDER BY id")).ToList();
+        var prompts = (await connection.QueryAsync<string>("SELECT experiment_name FROM prompt_versions")).ToList();
+
+        rows.Should().Equal((1L, "experiment", "routing", (long?)null), (2L, "goal", "routing", (long?)null), (3L, "goal", "routing", (long?)2));
+        prompts.Should().Equal("routing");
+        var insertGoal = () => connection.ExecuteAsync(
+            "INSERT INTO file_versions (kind, name, path, sha256, content, created_by, created_at) VALUES ('goal', 'g', 'experiments/goals/g.yaml', 'd', 'x', 'c', 't')");
+        var insertUnknown = () => connection.ExecuteAsync(
+            "INSERT INTO file_versions (kind, name, path, sha256, content, created_by, created_at) VALUES ('prompt', 'g', 'p', 'd', 'x', 'c', 't')");
+        await insertGoal.Should().NotThrowAsync();
+        await insertUnknown.Should().ThrowAsync<SqliteException>("the kinds are still checked");
+        var danglingPrevious = () => connection.ExecuteAsync(
+            "INSERT INTO file_versions (kind, name, path, sha256, content, previous_id, created_by, created_at) VALUES ('goal', 'g', 'p', 'd', 'x', 999, 'c', 't')");
+        await danglingPrevious.Should().ThrowAsync<SqliteException>("previous_id still references the (renamed) table");
+    }
+
     public void Dispose() => _database.Dispose();
 }

@@ -121,7 +121,8 @@ public sealed class GoalCoverageStrategyTests
         var goalVersions = await harness.Versions.ListAsync(GoalPath);
         goalVersions.Select(v => v.Content).Should().Equal(await File.ReadAllTextAsync(harness.File(GoalPath)), Goal);
         goalVersions[0].SuggestionId.Should().Be(suggestion.Id);
-        goalVersions[0].Name.Should().Be(SuggestionApprover.GoalVersionName("tickets-goal"));
+        goalVersions[0].Name.Should().Be("tickets-goal");
+        goalVersions[0].Kind.Should().Be(FileVersionKinds.Goal);
         (await harness.Versions.ListAsync(ExperimentPath)).Select(v => v.Content).Should().Equal(experimentAfter, experimentBefore);
         result.Suggestion.Status.Should().Be(SuggestionStatus.Approved);
     }

@@ -71,7 +71,7 @@ public sealed class GoalDraftTests
             history[1].Content.Should().BeEmpty();
         }
 
-        (await harness.Versions.ListAsync("experiments/goals/routing.yaml"))[0].Name.Should().Be("goal:routing");
+        (await harness.Versions.ListAsync("experiments/goals/routing.yaml"))[0].Should().Match<FileVersion>(v => v.Kind == FileVersionKinds.Goal && v.Name == "routing");
         (await harness.Versions.ListAsync("scorers/routing-labels.yaml"))[0].Kind.Should().Be(FileVersionKinds.Scorer);
         var events = new List<SuggestionEvent>();
         await foreach (var e in harness.Suggestions.ReadHistoryAsync(suggestion.Id))

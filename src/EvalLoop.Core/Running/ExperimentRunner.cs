@@ -26,9 +26,11 @@ public sealed partial class ExperimentRunner(
     IRunStore runs,
     IRunResultStore results,
     TimeProvider? timeProvider = null,
-    ILogger<ExperimentRunner>? logger = null)
+    ILogger<ExperimentRunner>? logger = null,
+    IRunLock? runLock = null)
 {
     private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
+    private readonly IRunLock _lock = runLock ?? new InProcessRunLock();
     private readonly ILogger _logger = (ILogger?)logger ?? NullLogger.Instance;
 
     /// <summary>Starts a new run of <paramref name="experiment"/> on <paramref name="dataset"/>.</summary>
@@ -41,6 +43,8 @@ public sealed partial class ExperimentRunner(
     {
         var planned = CountCases(dataset, experiment);
         var run = NewRun(experiment, dataset, planned * experiment.Trials, mode: "full", parent: null);
+        // Taken before the run is stored as running, so no one can see it running and resume it meanwhile.
+        using var held = Acquire(run.Id);
         await runs.SaveRunAsync(run, cancellationToken);
         LogRunStarted(_logger, run.Id, experiment.Name, run.PlannedResults);
         return await ExecuteAsync(run, experiment, include: null, options ?? new RunOptions(), progress, cancellationToken);
@@ -55,6 +59,9 @@ public sealed partial class ExperimentRunner(
     {
         var run = await runs.GetRunAsync(runId, cancellationToken)
             ?? throw new RunNotFoundException(runId);
+        // Read again once held: whoever held it before may have completed it.
+        using var held = Acquire(run.Id);
+        run = await runs.GetRunAsync(runId, cancellationToken) ?? throw new RunNotFoundException(runId);
         var experiment = ExperimentSnapshot.Deserialize(run.ExperimentJson);
         if (run.Status == RunStatus.Completed)
         {
@@ -87,10 +94,13 @@ public sealed partial class ExperimentRunner(
         var sourceExperiment = ExperimentSnapshot.Deserialize(source.ExperimentJson);
         experiment = experiment with { Split = sourceExperiment.Split, Limit = sourceExperiment.Limit };
         var run = NewRun(experiment, dataset, include.Count, mode: "rerun-failed", parent: sourceRunId);
+        using var held = Acquire(run.Id);
         await runs.SaveRunAsync(run, cancellationToken);
         LogRunStarted(_logger, run.Id, experiment.Name, run.PlannedResults);
         return await ExecuteAsync(run, experiment, include, options ?? new RunOptions(), progress, cancellationToken);
     }
+
+    private IDisposable Acquire(string runId) => _lock.TryAcquire(runId) ?? throw new RunBusyException(runId);
 
     private async Task<HashSet<(string, int)>> FailedKeysAsync(string runId, CancellationToken cancellationToken)
     {
@@ -430,6 +440,36 @@ public sealed partial class ExperimentRunner(
     private static partial void LogCaseError(ILogger logger, string runId, string caseId, string kind, string message);
 
     private sealed record WorkItem(DatasetCase Case, int Ordinal, int Trial);
+
+    /// <summary>The default lock: one executor per run within this process (hosts wire <see cref="FileRunLock"/> for processes).</summary>
+    private sealed class InProcessRunLock : IRunLock
+    {
+        private readonly HashSet<string> _held = new(StringComparer.Ordinal);
+
+        public IDisposable? TryAcquire(string runId)
+        {
+            lock (_held)
+            {
+                return _held.Add(runId) ? new Release(this, runId) : null;
+            }
+        }
+
+        private sealed class Release(InProcessRunLock owner, string runId) : IDisposable
+        {
+            private int _released;
+
+            public void Dispose()
+            {
+                if (Interlocked.Exchange(ref _released, 1) == 0)
+                {
+                    lock (owner._held)
+                    {
+                        owner._held.Remove(runId);
+                    }
+                }
+            }
+        }
+    }
 
     private sealed class Counters
     {

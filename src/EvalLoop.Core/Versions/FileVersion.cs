@@ -53,5 +53,8 @@ public static class FileVersionKinds
     public const string Dataset = "dataset";
     public const string Scorer = "scorer";
 
-    public static bool IsKnown(string? kind) => kind is Experiment or Dataset or Scorer;
+    /// <summary>A goal file (<c>experiments/goals/NAME.yaml</c>), versioned under the goal's name.</summary>
+    public const string Goal = "goal";
+
+    public static bool IsKnown(string? kind) => kind is Experiment or Dataset or Scorer or Goal;
 }

@@ -18,6 +18,9 @@ public sealed record WorkspaceLayout(string Root, string DatabasePath)
 
     public string ReportsDirectory => System.IO.Path.Combine(StateDirectory, "reports");
 
+    /// <summary>The run locks (<c>RUN_ID.lock</c>), next to the database so every process using it sees them.</summary>
+    public string LocksDirectory => System.IO.Path.Combine(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(DatabasePath))!, "locks");
+
     /// <summary>The layout for <paramref name="root"/>; the database path is <paramref name="databasePath"/>, else <c>EVALLOOP_DB</c>, else <c>.evalloop/evalloop.db</c>.</summary>
     public static WorkspaceLayout For(string root, string? databasePath = null)
     {

@@ -41,7 +41,7 @@ public sealed class EvalLoopServices : IDisposable
             });
         Experiments = new ExperimentLoader(layout, Scorers);
         Snapshots = new DatasetSnapshotter(layout, Datasets);
-        Runner = new ExperimentRunner(ChatClients, Scorers, Datasets, Runs, Runs, TimeProvider.System, loggerFactory.CreateLogger<ExperimentRunner>());
+        Runner = new ExperimentRunner(ChatClients, Scorers, Datasets, Runs, Runs, TimeProvider.System, loggerFactory.CreateLogger<ExperimentRunner>(), new FileRunLock(layout.LocksDirectory));
         // Failure analysis embeds with the offline generator (cached in SQLite); the run's own model only names clusters.
         ClusterStore = new SqliteClusterStore(Database);
         Embeddings = new CachingEmbeddingGenerator(new Models.Offline.OfflineEmbeddingGenerator(), new SqliteEmbeddingCache(Database));

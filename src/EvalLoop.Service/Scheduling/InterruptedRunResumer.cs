@@ -15,8 +15,8 @@ namespace EvalLoop.Service.Scheduling;
 /// (trigger <c>resume</c>). Only runs whose experiment still has its file in experiments/ are resumed.
 /// </summary>
 /// <remarks>
-/// A run another process (<c>evalloop run</c>) is executing right now is also <c>running</c> in the database and would
-/// be resumed too; the service is meant to own the runs of the workspace it serves.
+/// A run another process (<c>evalloop run</c>) is executing right now is also <c>running</c> in the database; the
+/// runner's lock (<see cref="Core.Running.IRunLock"/>) refuses it, and the resume is recorded as skipped.
 /// </remarks>
 public sealed partial class InterruptedRunResumer(
     ExperimentPipeline pipeline,
@@ -87,6 +87,11 @@ public sealed partial class InterruptedRunResumer(
                 await executor.RecordAsync(experiment, JobTriggers.Resume, JobOutcome.Cancelled, started, run.Id, "the host stopped");
                 return;
             }
+            catch (Core.Running.RunBusyException ex)
+            {
+                LogBusy(logger, run.Id);
+                await executor.RecordAsync(experiment, JobTriggers.Resume, JobOutcome.Skipped, started, run.Id, ex.Message);
+            }
             catch (Exception ex)
             {
                 LogResumeFailed(logger, ex, run.Id);
@@ -97,6 +102,9 @@ public sealed partial class InterruptedRunResumer(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Resuming run {RunId} of {Experiment} (left {Status})")]
     private static partial void LogResuming(ILogger logger, string runId, string experiment, string status);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Not resuming run {RunId}: another process is executing it")]
+    private static partial void LogBusy(ILogger logger, string runId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Resuming run {RunId} failed")]
     private static partial void LogResumeFailed(ILogger logger, Exception exception, string runId);

@@ -300,7 +300,7 @@ public sealed class SuggestionApprover(
             throw new InvalidOperationException($"The edited {goal.GoalPath} would not map '{goal.RequirementId}' to '{scorer}'; nothing was written.");
         }
 
-        return new Edit(FileVersionKinds.Experiment, GoalVersionName(goal.GoalName), full, goal.GoalPath, content, goal.BaseFileSha256, null, updated, "sha-" + FileContentHash.Compute(updated)[..12]);
+        return new Edit(FileVersionKinds.Goal, goal.GoalName, full, goal.GoalPath, content, goal.BaseFileSha256, null, updated, "sha-" + FileContentHash.Compute(updated)[..12]);
     }
 
     private static GoalDefinition ParseGoal(string path, string content)
@@ -362,19 +362,12 @@ public sealed class SuggestionApprover(
         return [goal with { ResultingVersion = goal.NewVersion }, .. edits.Where(e => e != goal)];
     }
 
-    /// <summary>
-    /// How a goal draft's file is kept in the version history. The history knows experiment, dataset and scorer files
-    /// only (its kinds are fixed by the storage schema), so a goal file, which lives beside the experiments, is kept as
-    /// an experiment-kind version named <c>goal:NAME</c> (never mistaken for the experiment of the same name).
-    /// </summary>
+    /// <summary>How a goal draft's file is kept in the version history: its kind, and the name its versions go under.</summary>
     internal static (string Kind, string Name) GoalDraftFileKind(string relativePath, string goalName) =>
         relativePath.StartsWith("scorers/", StringComparison.Ordinal) ? (FileVersionKinds.Scorer, Path.GetFileNameWithoutExtension(relativePath))
-        : relativePath.StartsWith($"experiments/{GoalLoader.DirectoryName}/", StringComparison.Ordinal) ? (FileVersionKinds.Experiment, GoalVersionName(goalName))
+        : relativePath.StartsWith($"experiments/{GoalLoader.DirectoryName}/", StringComparison.Ordinal) ? (FileVersionKinds.Goal, goalName)
         : relativePath.StartsWith("datasets/", StringComparison.Ordinal) ? (FileVersionKinds.Dataset, Path.GetFileNameWithoutExtension(relativePath))
         : (FileVersionKinds.Experiment, Path.GetFileNameWithoutExtension(relativePath));
-
-    /// <summary>The name a goal file's versions are recorded under.</summary>
-    public static string GoalVersionName(string goalName) => "goal:" + goalName;
 
     private async Task<Edit> ScorerEditAsync(Suggestion suggestion, CancellationToken cancellationToken)
     {

@@ -157,6 +157,71 @@ public sealed class ExperimentRunnerTests
     }
 
     [Fact]
+    public async Task RefusesToResumeARunAnotherExecutorHoldsAndResumesItOnceReleased()
+    {
+        var dataset = await SaveDatasetAsync(10);
+        var client = new FakeChatClient((messages, _) => Task.FromResult(AnswerEvenCasesRight(messages)));
+        var locks = Path.Combine(Path.GetTempPath(), "evalloop-run-locks-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var runner = new ExperimentRunner(new FakeChatClientFactory(client), new FakeScorerFactory(), _datasets, _runs, _runs, runLock: new FileRunLock(locks));
+            using var cancel = new CancellationTokenSource();
+            var progress = new InlineProgress(p =>
+            {
+                if (p.Completed >= 3)
+                {
+                    cancel.Cancel();
+                }
+            });
+            var interrupted = await runner.StartAsync(Experiment() with { Concurrency = 1 }, dataset, progress: progress, cancellationToken: cancel.Token);
+            interrupted.Run.Status.Should().Be(RunStatus.Interrupted);
+            var callsBefore = client.Calls;
+
+            var other = new FileRunLock(locks).TryAcquire(interrupted.Run.Id);
+            other.Should().NotBeNull("the run's own executor released it when it stopped");
+            var busy = () => runner.ResumeAsync(interrupted.Run.Id);
+            (await busy.Should().ThrowAsync<RunBusyException>()).Which.RunId.Should().Be(interrupted.Run.Id);
+            client.Calls.Should().Be(callsBefore, "a refused resume calls no model");
+
+            other!.Dispose();
+            var resumed = await runner.ResumeAsync(interrupted.Run.Id);
+            resumed.Run.Status.Should().Be(RunStatus.Completed);
+            resumed.Summary.Results.Should().Be(10);
+        }
+        finally
+        {
+            Directory.Delete(locks, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void AFileRunLockIsExclusivePerRunAndFreeAgainOnceReleased()
+    {
+        var locks = Path.Combine(Path.GetTempPath(), "evalloop-run-locks-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var runLock = new FileRunLock(locks);
+            var first = runLock.TryAcquire("20261130-010000-aaaaaa");
+            first.Should().NotBeNull();
+            new FileRunLock(locks).TryAcquire("20261130-010000-aaaaaa").Should().BeNull("a second open of the same lock file is refused");
+            using (var otherRun = runLock.TryAcquire("20261130-010000-bbbbbb"))
+            {
+                otherRun.Should().NotBeNull("runs are locked independently");
+            }
+
+            first!.Dispose();
+            using var again = runLock.TryAcquire("20261130-010000-aaaaaa");
+            again.Should().NotBeNull();
+            var traversal = () => runLock.TryAcquire("../escape");
+            traversal.Should().Throw<ArgumentException>();
+        }
+        finally
+        {
+            Directory.Delete(locks, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task ResumingACompletedRunRunsNothing()
     {
         var dataset = await SaveDatasetAsync(5);
