@@ -10,10 +10,15 @@ public sealed class CliTests
     public async Task QuickstartRunsTheSampleExperimentOnAFreshCopyOfTheWorkspace()
     {
         using var workspace = CliProcess.CopySampleWorkspace();
+        var experimentBefore = File.ReadAllText(workspace.File("experiments/banking77-intents.yaml"));
 
         var result = await CliProcess.RunAsync(workspace.Path, "quickstart");
 
         result.ExitCode.Should().Be(0, result.ToString());
+        var gain = System.Text.RegularExpressions.Regex.Match(result.Stdout, @"after:\s+[\d.]+ ?% \(run [^)]+\): \+(\d+\.\d) points");
+        gain.Success.Should().BeTrue("the quickstart ends with one auto-approving loop round and its before and after:\n" + result.Stdout);
+        double.Parse(gain.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture).Should().BeGreaterThanOrEqualTo(15, "the loop must earn at least 15 points on the held-out test split");
+        File.ReadAllText(workspace.File("experiments/banking77-intents.yaml")).Should().Be(experimentBefore, "the loop round runs on a scratch copy");
         result.Stdout.Should().Contain("banking77-intents").And.Contain("intent-match").And.Contain("616");
         result.Stdout.Should().Contain(workspace.File(".evalloop/evalloop.db"));
         result.Stdout.Should().Contain("Report: " + workspace.File(".evalloop/reports/"));

@@ -1,6 +1,8 @@
 using EvalLoop.Cli.Hosting;
 using EvalLoop.Cli.Output;
+using System.Globalization;
 using EvalLoop.Core.Running;
+using EvalLoop.Suggestions;
 using Spectre.Console;
 
 namespace EvalLoop.Cli.Commands;
@@ -28,10 +30,10 @@ public sealed class QuickstartCommand : EvalLoopCommand<WorkspaceSettings>
         Out.WriteLine();
 
         var experiment = await services.Experiments.LoadAsync(Path.Combine(services.Layout.Root, SampleExperiment), cancellationToken);
-        Out.MarkupLine($"[grey]1/4[/] snapshotting dataset [bold]{Markup.Escape(experiment.Dataset)}[/]...");
+        Out.MarkupLine($"[grey]1/5[/] snapshotting dataset [bold]{Markup.Escape(experiment.Dataset)}[/]...");
         var dataset = await services.Snapshots.SnapshotAsync(experiment.Dataset, cancellationToken);
         Out.MarkupLine($"    {dataset.CaseCount} cases, version {dataset.Version[..12]} ({Markup.Escape(string.Join(", ", dataset.SplitCounts.Select(kv => $"{kv.Key}={kv.Value}")))})");
-        Out.MarkupLine($"[grey]2/4[/] running {Markup.Escape(experiment.Name)} on split [bold]{Markup.Escape(experiment.Split ?? "all")}[/] with concurrency {experiment.Concurrency}...");
+        Out.MarkupLine($"[grey]2/5[/] running {Markup.Escape(experiment.Name)} on split [bold]{Markup.Escape(experiment.Split ?? "all")}[/] with concurrency {experiment.Concurrency}...");
         var outcome = await RunProgressDisplay.RunAsync(Out, experiment.Name, p => services.Runner.StartAsync(experiment, dataset, new RunOptions(), p, cancellationToken));
 
         Out.WriteLine();
@@ -39,12 +41,15 @@ public sealed class QuickstartCommand : EvalLoopCommand<WorkspaceSettings>
         Out.WriteLine();
         if (outcome.Run.Status == Core.Runs.RunStatus.Completed && outcome.Summary.Passed < outcome.Summary.Results)
         {
-            Out.MarkupLine("[grey]3/4[/] clustering the failing cases into patterns (ML.NET KMeans over embeddings and signals such as the confused label pair)...");
+            Out.MarkupLine("[grey]3/5[/] clustering the failing cases into patterns (ML.NET KMeans over embeddings and signals such as the confused label pair)...");
             var analysis = await AnalyzeCommand.AnalyzeAsync(services, outcome.Run, Out, llmNames: false, cancellationToken);
             AnalysisView.Write(Out, analysis, top: 5);
             Out.WriteLine();
-            Out.MarkupLine("[grey]4/4[/] suggesting changes: the suggester analyses half of the [bold]dev[/] split, draws examples from [bold]train[/] and proves each suggestion by a real run on the other half of dev (the test split stays held out)...");
+            Out.MarkupLine("[grey]4/5[/] suggesting changes: the suggester analyses half of the [bold]dev[/] split, draws examples from [bold]train[/] and proves each suggestion by a real run on the other half of dev (the test split stays held out)...");
             await SuggestCommand.QuickstartAsync(services, outcome.Run, Out, cancellationToken);
+            Out.WriteLine();
+            Out.MarkupLine("[grey]5/5[/] one round of the loop as CI would run it ([bold]evalloop loop --auto-approve significant[/]: run, suggest, approve the best significant suggestion, run again), on a scratch copy of the workspace so your files stay as they are...");
+            await LoopRoundOnCopyAsync(services.Layout, cancellationToken);
             Out.WriteLine();
         }
 
@@ -69,6 +74,79 @@ public sealed class QuickstartCommand : EvalLoopCommand<WorkspaceSettings>
         return outcome.Interrupted ? ExitCodes.Interrupted
             : outcome.Run.Status == Core.Runs.RunStatus.Failed ? ExitCodes.RuntimeError
             : ExitCodes.Success;
+    }
+
+    /// <summary>
+    /// Runs one auto-approving round of <see cref="ImprovementLoop"/> on a copy of the workspace's datasets, scorers and
+    /// experiments (with its own database) in <c>.evalloop/quickstart-loop/</c>, and prints the before and after on the
+    /// experiment's split, which the suggester never sees. A failure is a warning: the quickstart's run stands.
+    /// </summary>
+    private static async Task LoopRoundOnCopyAsync(Core.Workspace.WorkspaceLayout layout, CancellationToken cancellationToken)
+    {
+        var copy = Path.Combine(layout.StateDirectory, "quickstart-loop");
+        try
+        {
+            if (Directory.Exists(copy))
+            {
+                Directory.Delete(copy, recursive: true);
+            }
+
+            foreach (var folder in new[] { "datasets", "scorers", "experiments" })
+            {
+                CopyDirectory(Path.Combine(layout.Root, folder), Path.Combine(copy, folder));
+            }
+
+            // Its own database, named explicitly so that EVALLOOP_DB cannot point the copy at the real one.
+            using var demo = EvalLoopServices.Create(new WorkspaceSettings { Workspace = copy, Database = Path.Combine(copy, ".evalloop", "evalloop.db") });
+            var loop = new ImprovementLoop(demo.Experiments, demo.Snapshots, demo.Runner, demo.Suggester, demo.Approver);
+            var outcome = await loop.RunAsync(
+                Path.Combine(copy, SampleExperiment),
+                new LoopOptions { AutoApproveSignificant = true },
+                new LoopLines(p => Out.MarkupLine($"    [grey]{Markup.Escape(p.Message)}[/]")),
+                cancellationToken);
+            var round = outcome.Rounds[0];
+            Out.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"    before: {round.BaselineScore:P1} on the held-out split (run {round.BaselineRunId})")));
+            if (round.AfterScore is { } after && round.BaselineScore is { } before)
+            {
+                var approved = await demo.Suggestions.GetAsync(round.Approved[0], cancellationToken);
+                Out.MarkupLine($"    approved automatically: {Markup.Escape(round.Approved[0])} ({Markup.Escape(approved?.Title ?? string.Empty)})");
+                Out.MarkupLine("    " + Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"after:  {after:P1} (run {round.AfterRunId}): {(after - before) * 100:+0.0;-0.0} points on cases the suggester never saw")));
+            }
+            else
+            {
+                Out.MarkupLine("    [yellow]no suggestion was significant, so nothing was approved[/]");
+            }
+
+            Out.MarkupLine($"    [grey]the copy, with its own database and the new prompt version:[/] {Markup.Escape(copy)}  [grey]your experiments/ are unchanged; step 4's approve command applies the change here[/]");
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            ErrorOutput.Warning("loop", $"the loop round on the copy failed: {ex.Message}");
+        }
+    }
+
+    private static void CopyDirectory(string source, string target)
+    {
+        if (!Directory.Exists(source))
+        {
+            return;
+        }
+
+        foreach (var directory in Directory.EnumerateDirectories(source, "*", SearchOption.AllDirectories))
+        {
+            Directory.CreateDirectory(Path.Combine(target, Path.GetRelativePath(source, directory)));
+        }
+
+        Directory.CreateDirectory(target);
+        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+        {
+            File.Copy(file, Path.Combine(target, Path.GetRelativePath(source, file)), overwrite: true);
+        }
+    }
+
+    private sealed class LoopLines(Action<LoopProgress> report) : IProgress<LoopProgress>
+    {
+        public void Report(LoopProgress value) => report(value);
     }
 
     private static string? FindSampleWorkspace()
