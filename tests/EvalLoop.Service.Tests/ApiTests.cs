@@ -47,6 +47,29 @@ public sealed class ApiTests
     }
 
     [Fact]
+    public async Task ApprovingAGoalDraftWithRerunWritesItsFilesAndQueuesARunOfTheDraftedExperiment()
+    {
+        await using var host = await ServiceHost.StartAsync();
+        var draft = await new EvalLoop.Suggestions.Goals.OfflineGoalDrafter(host.Services.Layout)
+            .DraftAsync("routing", "Route each ticket to its label; accuracy >= 0.5", "tickets");
+        var suggestion = await new EvalLoop.Suggestions.Goals.GoalDraftSuggestions(host.Services.Suggestions, host.Services.Runs).ProposeAsync(draft);
+        var experimentFile = draft.Files.Select(f => f.Path).Single(p => p.StartsWith("experiments/", StringComparison.Ordinal) && !p.StartsWith("experiments/goals/", StringComparison.Ordinal));
+        var drafted = Path.GetFileNameWithoutExtension(experimentFile);
+
+        var approve = await host.Client.PostAsync($"/api/suggestions/{suggestion.Id}/approve", ServiceHost.Json(new { by = "alice", rerun = true }));
+
+        approve.StatusCode.Should().Be(HttpStatusCode.OK, await approve.Content.ReadAsStringAsync());
+        (await approve.Content.ReadFromJsonAsync<JsonNode>())!["rerun_queued"]!.GetValue<bool>().Should().BeTrue();
+        File.Exists(Path.Combine(host.Root, experimentFile)).Should().BeTrue();
+        var history = await ServiceHost.EventuallyAsync(
+            () => host.Services.JobHistory.ListAsync(drafted, 10),
+            h => h.Count > 0,
+            $"the queued run of the drafted experiment {drafted}");
+        history[0].Outcome.Should().Be("succeeded", history[0].Error);
+        history[0].RunId.Should().NotBeNull();
+    }
+
+    [Fact]
     public async Task RejectsWithAReasonAndRequiresOne()
     {
         await using var host = await ServiceHost.StartAsync();

@@ -17,7 +17,15 @@ public sealed class SuggestionDecisions(EvalLoopServices services, ExperimentSch
         try
         {
             var result = await services.Approver.ApproveAsync(id, by, reason, cancellationToken);
-            var queued = rerun && await schedules.TriggerAsync(result.Suggestion.ExperimentName, cancellationToken);
+            var queued = false;
+            if (rerun)
+            {
+                foreach (var experiment in ExperimentsToRerun(result))
+                {
+                    queued |= await schedules.TriggerAsync(experiment, cancellationToken);
+                }
+            }
+
             return new DecisionOutcome(DecisionStatus.Applied, result.Suggestion, null, queued);
         }
         catch (KeyNotFoundException ex)
@@ -29,6 +37,19 @@ public sealed class SuggestionDecisions(EvalLoopServices services, ExperimentSch
             return new DecisionOutcome(DecisionStatus.Conflict, await services.Suggestions.GetAsync(id, cancellationToken), ex.Message, false);
         }
     }
+
+    /// <summary>
+    /// What a re-run after approval runs: the suggestion's experiment, or for a goal draft (named after the goal) the
+    /// experiment files the draft wrote.
+    /// </summary>
+    private static IEnumerable<string> ExperimentsToRerun(ApprovalResult result) =>
+        result.Suggestion.Kind != SuggestionKinds.Goal
+            ? [result.Suggestion.ExperimentName]
+            : result.Files
+                .Select(f => f.FilePath.Replace('\\', '/'))
+                .Where(p => p.StartsWith("experiments/", StringComparison.Ordinal) && p.Count(c => c == '/') == 1
+                    && (p.EndsWith(".yaml", StringComparison.Ordinal) || p.EndsWith(".yml", StringComparison.Ordinal)))
+                .Select(p => Path.GetFileNameWithoutExtension(p));
 
     /// <summary>Rejects <paramref name="id"/> with <paramref name="reason"/> (required).</summary>
     public async Task<DecisionOutcome> RejectAsync(string id, string by, string reason, CancellationToken cancellationToken = default)
