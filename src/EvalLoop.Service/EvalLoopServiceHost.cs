@@ -56,6 +56,8 @@ public static class EvalLoopServiceHost
         // receiver may see a message twice (at-least-once). No request logging: webhook URLs often carry a secret.
         builder.Services.AddHttpClient(RegressionWebhook.ClientName)
             .RemoveAllLoggers()
+            // A redirect would carry the message (and the URL's secret) somewhere the user did not name.
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false })
             .AddStandardResilienceHandler(o =>
             {
                 o.Retry.MaxRetryAttempts = 2;

@@ -50,6 +50,17 @@ public sealed record EvalLoopServiceOptions
 
     /// <summary>The address the web UI is reached at, for links in webhook messages; null uses the first listen address.</summary>
     public string? PublicUrl { get; init; }
+
+    /// <summary>
+    /// Whether background runs read and write the response cache (on by default; <c>serve --no-cache</c>). With it on, a
+    /// scheduled run of an unchanged prompt and dataset replays the cached answers, so watching a hosted model for drift
+    /// (regression alerts on an unchanged version) needs it off.
+    /// </summary>
+    public bool UseCache { get; init; } = true;
+
+    /// <summary>The options without their secrets (the token and the webhook URL are masked), safe to log.</summary>
+    public override string ToString() =>
+        $"EvalLoopServiceOptions {{ Workspace = {Workspace}, Urls = {Urls}, Token = {(Token is null ? "none" : "***")}, WebhookUrl = {(WebhookUrl is null ? "none" : "***")}, Scheduler = {Scheduler}, Suggest = {Suggest} }}";
 }
 
 /// <summary>What a trigger that fires while its experiment still runs does.</summary>

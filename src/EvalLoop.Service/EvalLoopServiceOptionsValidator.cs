@@ -48,11 +48,12 @@ public static class EvalLoopServiceOptionsValidator
             errors.Add("the experiments watch debounce must not be negative");
         }
 
-        foreach (var (name, value) in new[] { ("--webhook", options.WebhookUrl), ("--public-url", options.PublicUrl) })
+        foreach (var (name, value, secret) in new[] { ("--webhook", options.WebhookUrl, true), ("--public-url", options.PublicUrl, false) })
         {
             if (value is not null && (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)))
             {
-                errors.Add($"{name}: '{value}' is not an http(s) address");
+                // A webhook URL often carries a secret: it is not repeated in the message.
+                errors.Add(secret ? $"{name}: the value is not an http(s) address" : $"{name}: '{value}' is not an http(s) address");
             }
         }
 

@@ -100,15 +100,35 @@ public sealed class SqliteRunStore(SqliteDatabase database) : IRunStore, IRunRes
         return row?.ToRecord();
     }
 
-    public async Task<IReadOnlyList<RunRecord>> ListRunsAsync(string? experimentName = null, int limit = 100, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<RunRecord>> ListRunsAsync(string? experimentName = null, int limit = 100, CancellationToken cancellationToken = default) =>
+        ListAsync(experimentName, mode: null, limit, cancellationToken);
+
+    public Task<IReadOnlyList<RunRecord>> ListRunsAsync(string? experimentName, string mode, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(mode);
+        return ListAsync(experimentName, mode, limit, cancellationToken);
+    }
+
+    private async Task<IReadOnlyList<RunRecord>> ListAsync(string? experimentName, string? mode, int limit, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(limit);
+        var filters = new List<string>(2);
+        if (experimentName is not null)
+        {
+            filters.Add("experiment_name = @experimentName");
+        }
+
+        if (mode is not null)
+        {
+            filters.Add("mode = @mode");
+        }
+
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<RunRow>(new CommandDefinition(
             SelectRuns
-            + (experimentName is null ? string.Empty : " WHERE experiment_name = @experimentName")
+            + (filters.Count == 0 ? string.Empty : " WHERE " + string.Join(" AND ", filters))
             + " ORDER BY started_at DESC, rowid DESC LIMIT @limit",
-            new { experimentName, limit },
+            new { experimentName, mode, limit },
             cancellationToken: cancellationToken));
         return rows.Select(r => r.ToRecord()).ToList();
     }

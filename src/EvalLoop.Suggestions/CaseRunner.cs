@@ -33,15 +33,13 @@ internal sealed class CaseRunner(Suggester suggester, RunRecord root, DatasetVer
                 progress.Report(new SuggestProgress("run", $"  run {p.RunId}: {p.Completed}/{p.Total} cases, {p.Passed} passed"));
             }
         });
-        var outcome = await suggester.Runner.StartAsync(experiment, snapshot, new RunOptions(), runProgress, cancellationToken);
+        var outcome = await suggester.Runner.StartAsync(experiment, snapshot, new RunOptions { Mode = mode, ParentRunId = parentRunId }, runProgress, cancellationToken);
         if (outcome.Run.Status != RunStatus.Completed)
         {
             cancellationToken.ThrowIfCancellationRequested();
             throw new InvalidOperationException($"Run {outcome.Run.Id} ({mode}, for run {root.Id}) did not complete: {outcome.Run.Status}{(outcome.Run.Error is { } e ? ": " + e : string.Empty)}.");
         }
 
-        var run = outcome.Run with { Mode = mode, ParentRunId = parentRunId };
-        await suggester.Runs.SaveRunAsync(run, cancellationToken);
-        return run;
+        return outcome.Run;
     }
 }

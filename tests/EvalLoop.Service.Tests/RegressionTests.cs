@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using EvalLoop.TestUtilities;
 using Microsoft.Extensions.Logging;
 
 namespace EvalLoop.Service.Tests;
@@ -14,6 +15,7 @@ namespace EvalLoop.Service.Tests;
 public sealed class RegressionTests
 {
     private const string FewShot = "fewshot";
+    private const string Drift = "drift";
 
     private static readonly (string Input, string Label)[] Cases =
     [
@@ -113,6 +115,48 @@ public sealed class RegressionTests
         // Assert
         (await host.GetJsonAsync($"/api/runs/{flagged}"))["regression"].Should().NotBeNull();
         (await host.GetJsonAsync($"/api/runs/{again}"))["regression"]!["baseline_run_id"]!.GetValue<string>().Should().Be(baseline);
+    }
+
+    [Fact]
+    public async Task ASlowDeclineOfOnePromptVersionIsMeasuredFromItsFirstRun()
+    {
+        // Arrange: the same prompt version throughout, against a model whose answers get worse run by run (as a hosted
+        // model may drift): each step alone is not significant, the whole decline is.
+        await using var model = await LoopbackOpenAiServer.StartAsync();
+        var wrong = 0;
+        model.Responder = request =>
+        {
+            var index = Array.FindIndex(Cases, c => request.LastUserMessage.Contains(c.Input, StringComparison.Ordinal));
+            return index >= 0 && index < Volatile.Read(ref wrong) ? "wrong" : Cases[Math.Max(index, 0)].Label;
+        };
+        await using var host = await FewShotHostAsync(o => o with { UseCache = false });
+        await host.WriteAsync($"experiments/{Drift}.yaml", $"""
+            name: {Drift}
+            dataset: fewshot
+            prompt:
+              system: "Classify the support ticket: billing, bug or feature_request."
+              user: "{"{{input}}"}"
+            model:
+              provider: openai
+              name: drifting-model
+              base_url: {model.OpenAiBaseUrl}
+              max_retries: 0
+            scorers: [exact-match]
+
+            """);
+        var first = await host.RunAsync(Drift);
+        Volatile.Write(ref wrong, 3);
+        var second = await host.RunAsync(Drift);
+
+        // Act: three more cases break; against the second run that is p = 0.25, against the first p = 0.031.
+        Volatile.Write(ref wrong, 6);
+        var third = await host.RunAsync(Drift);
+
+        // Assert
+        (await host.GetJsonAsync($"/api/runs/{second}"))["regression"].Should().BeNull("3 of 8 broken is not significant (p = 0.25)");
+        var regression = (await host.GetJsonAsync($"/api/runs/{third}"))["regression"];
+        regression.Should().NotBeNull("measured from the version's first run, 6 of 8 cases broke");
+        regression!["baseline_run_id"]!.GetValue<string>().Should().Be(first);
     }
 
     [Fact]

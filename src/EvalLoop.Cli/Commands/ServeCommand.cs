@@ -37,6 +37,10 @@ public sealed class ServeCommand : EvalLoopCommand<ServeCommand.Settings>
         [Description("When a trigger fires while its experiment still runs: wait (default) or skip. An experiment's on_overlap: key wins.")]
         public string OnOverlap { get; init; } = "wait";
 
+        [CommandOption("--no-cache")]
+        [Description("Background runs bypass the response cache (neither read nor write): needed to watch a hosted model for drift, since a cached answer never changes.")]
+        public bool NoCache { get; init; }
+
         [CommandOption("--no-resume")]
         [Description("Do not resume, at start, the runs left interrupted when the service last stopped.")]
         public bool NoResume { get; init; }
@@ -68,6 +72,7 @@ public sealed class ServeCommand : EvalLoopCommand<ServeCommand.Settings>
             Suggest = !settings.NoSuggest,
             OverlapPolicy = settings.OnOverlap == "skip" ? OverlapPolicy.Skip : OverlapPolicy.Wait,
             ResumeInterrupted = !settings.NoResume,
+            UseCache = !settings.NoCache,
             WebhookUrl = settings.Webhook ?? (Environment.GetEnvironmentVariable(WebhookEnvironmentVariable) is { Length: > 0 } webhook ? webhook : null),
             RegressionAlpha = settings.RegressionAlpha,
             PublicUrl = settings.PublicUrl,

@@ -98,8 +98,8 @@ public sealed class GoalTracker(IRunStore runs, IRunResultStore results, IDatase
 
     /// <summary>The experiment's completed full runs, newest first (at most <see cref="History"/> + 1).</summary>
     private async Task<List<RunRecord>> CompletedRunsAsync(string experiment, CancellationToken cancellationToken) =>
-        (await runs.ListRunsAsync(experiment, History + 1, cancellationToken))
-            .Where(r => r.Status == RunStatus.Completed && r.Mode == "full")
+        (await runs.ListRunsAsync(experiment, "full", History + 1, cancellationToken))
+            .Where(r => r.Status == RunStatus.Completed)
             .ToList();
 
     private async Task<CoverageReport> MeasureAsync(GoalCoverage cover, double? target, CancellationToken cancellationToken)

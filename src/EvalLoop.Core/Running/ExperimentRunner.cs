@@ -41,13 +41,14 @@ public sealed partial class ExperimentRunner(
         IProgress<RunProgress>? progress = null,
         CancellationToken cancellationToken = default)
     {
+        options ??= new RunOptions();
         var planned = CountCases(dataset, experiment);
-        var run = NewRun(experiment, dataset, planned * experiment.Trials, mode: "full", parent: null);
+        var run = NewRun(experiment, dataset, planned * experiment.Trials, options.Mode, options.ParentRunId);
         // Taken before the run is stored as running, so no one can see it running and resume it meanwhile.
         using var held = Acquire(run.Id);
         await runs.SaveRunAsync(run, cancellationToken);
         LogRunStarted(_logger, run.Id, experiment.Name, run.PlannedResults);
-        return await ExecuteAsync(run, experiment, include: null, options ?? new RunOptions(), progress, cancellationToken);
+        return await ExecuteAsync(run, experiment, include: null, options, progress, cancellationToken);
     }
 
     /// <summary>Completes an interrupted run: only the (case, trial) results it does not have yet are executed.</summary>

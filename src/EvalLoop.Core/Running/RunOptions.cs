@@ -14,4 +14,13 @@ public sealed record RunOptions
 
     /// <summary>Overrides the experiment's concurrency when set.</summary>
     public int? Concurrency { get; init; }
+
+    /// <summary>
+    /// The purpose a new run is stored with from its start: <c>full</c> for a user's run; the suggester's analysis and
+    /// verification runs use their own modes, so an interrupted one is never mistaken for a user's run.
+    /// </summary>
+    public string Mode { get; init; } = "full";
+
+    /// <summary>The run a new run serves (the suggester's runs name the run they were made for).</summary>
+    public string? ParentRunId { get; init; }
 }

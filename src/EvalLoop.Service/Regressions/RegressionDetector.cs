@@ -6,11 +6,14 @@ using EvalLoop.Suggestions.Verification;
 namespace EvalLoop.Service.Regressions;
 
 /// <summary>
-/// Compares a finished run with its experiment's last approved baseline: the most recent earlier completed full run of
-/// the same experiment on the same dataset version and split that was not itself flagged as a regression. For each
-/// scorer both runs have, McNemar's test on the (case, trial) results they share (the same test the suggestions'
-/// verification uses); a drop in pass rate with p below <see cref="EvalLoopServiceOptions.RegressionAlpha"/> is a
-/// regression and is stored (<see cref="IRegressionStore"/>), which flags the run.
+/// Compares a finished run with its experiment's last approved baseline. Candidates are earlier completed full runs of
+/// the same experiment on the same dataset version and split that were not themselves flagged as regressions; the
+/// baseline is the first such run of the run's own prompt version (the version as approved, so a slow decline over many
+/// runs of one version is measured from where it started, not from its last step), or, for the first run of a new
+/// version, the latest candidate. For each scorer both runs have, McNemar's test on the cases they share, each case
+/// reduced to one verdict (a majority of its trials, so repeated trials do not count as independent evidence); a drop in
+/// pass rate with p below <see cref="EvalLoopServiceOptions.RegressionAlpha"/> is a regression and is stored
+/// (<see cref="IRegressionStore"/>), which flags the run.
 /// </summary>
 public sealed class RegressionDetector(EvalLoopServices services, EvalLoopServiceOptions options, TimeProvider timeProvider)
 {
@@ -21,22 +24,28 @@ public sealed class RegressionDetector(EvalLoopServices services, EvalLoopServic
     public async Task<RunRecord?> FindBaselineAsync(RunRecord run, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(run);
-        foreach (var candidate in await services.Runs.ListRunsAsync(run.ExperimentName, BaselineSearchDepth, cancellationToken))
+        RunRecord? latest = null;
+        RunRecord? firstOfVersion = null;
+        foreach (var candidate in await services.Runs.ListRunsAsync(run.ExperimentName, "full", BaselineSearchDepth, cancellationToken))
         {
             if (candidate.Id != run.Id
                 && candidate.Status == RunStatus.Completed
-                && candidate.Mode == "full"
                 && candidate.StartedAt < run.StartedAt
                 && candidate.DatasetName == run.DatasetName
                 && candidate.DatasetVersion == run.DatasetVersion
                 && candidate.Split == run.Split
                 && (await services.Regressions.ListForRunAsync(candidate.Id, cancellationToken)).Count == 0)
             {
-                return candidate;
+                // Newest first: the last match of the run's prompt version is the first run of that version.
+                latest ??= candidate;
+                if (candidate.PromptVersion == run.PromptVersion)
+                {
+                    firstOfVersion = candidate;
+                }
             }
         }
 
-        return null;
+        return firstOfVersion ?? latest;
     }
 
     /// <summary>Compares <paramref name="run"/> with its baseline and stores what regressed; empty when nothing did.</summary>
@@ -55,27 +64,22 @@ public sealed class RegressionDetector(EvalLoopServices services, EvalLoopServic
             return [];
         }
 
-        // The baseline's verdicts, one bit per scorer, keyed by (case, trial); the run's results stream past them.
-        var before = new Dictionary<(string, int), bool[]>();
-        await foreach (var result in services.Runs.ReadAsync(baseline.Id, cancellationToken))
-        {
-            before[(result.CaseId, result.Trial)] = Verdicts(result, scorers);
-        }
-
+        // One verdict per case and scorer: a majority of the case's trials.
+        var before = await CaseVerdictsAsync(baseline.Id, scorers, cancellationToken);
+        var after = await CaseVerdictsAsync(run.Id, scorers, cancellationToken);
         var pairs = 0;
         var basePasses = new int[scorers.Length];
         var passes = new int[scorers.Length];
         var fixedCounts = new int[scorers.Length];
         var brokenCounts = new int[scorers.Length];
-        await foreach (var result in services.Runs.ReadAsync(run.Id, cancellationToken))
+        foreach (var (caseId, now) in after)
         {
-            if (!before.TryGetValue((result.CaseId, result.Trial), out var old))
+            if (!before.TryGetValue(caseId, out var old))
             {
                 continue;
             }
 
             pairs++;
-            var now = Verdicts(result, scorers);
             for (var i = 0; i < scorers.Length; i++)
             {
                 basePasses[i] += old[i] ? 1 : 0;
@@ -100,7 +104,26 @@ public sealed class RegressionDetector(EvalLoopServices services, EvalLoopServic
         return found;
     }
 
-    // A result the scorer did not score (no output, or a scorer error) counts as not passing, as in the run summary.
-    private static bool[] Verdicts(CaseResult result, string[] scorers) =>
-        scorers.Select(name => result.Scores.FirstOrDefault(s => s.Scorer == name)?.Passed ?? false).ToArray();
+    /// <summary>Per case, per scorer: whether more than half of the case's trials passed.</summary>
+    private async Task<Dictionary<string, bool[]>> CaseVerdictsAsync(string runId, string[] scorers, CancellationToken cancellationToken)
+    {
+        var tallies = new Dictionary<string, (int[] Passed, int Trials)>(StringComparer.Ordinal);
+        await foreach (var result in services.Runs.ReadAsync(runId, cancellationToken))
+        {
+            if (!tallies.TryGetValue(result.CaseId, out var tally))
+            {
+                tally = (new int[scorers.Length], 0);
+            }
+
+            for (var i = 0; i < scorers.Length; i++)
+            {
+                // A result the scorer did not score (no output, or a scorer error) counts as not passing, as in the run summary.
+                tally.Passed[i] += result.Scores.FirstOrDefault(s => s.Scorer == scorers[i])?.Passed == true ? 1 : 0;
+            }
+
+            tallies[result.CaseId] = (tally.Passed, tally.Trials + 1);
+        }
+
+        return tallies.ToDictionary(kv => kv.Key, kv => kv.Value.Passed.Select(p => 2 * p > kv.Value.Trials).ToArray(), StringComparer.Ordinal);
+    }
 }

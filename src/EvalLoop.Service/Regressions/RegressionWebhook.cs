@@ -56,7 +56,8 @@ public sealed partial class RegressionWebhook(IHttpClientFactory clients, EvalLo
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            LogFailed(logger, run.Id, ex.GetType().Name, ex.Message.Replace(url, "(webhook)", StringComparison.Ordinal));
+            // Only the exception's type and the host: messages can quote the URL (normalised, so not replaceable), and its path or query may hold a secret.
+            LogFailed(logger, run.Id, ex.GetType().Name, new Uri(url).Host);
         }
     }
 
@@ -72,6 +73,6 @@ public sealed partial class RegressionWebhook(IHttpClientFactory clients, EvalLo
     [LoggerMessage(Level = LogLevel.Warning, Message = "The webhook answered {Status} to the regression of run {RunId}")]
     private static partial void LogRefused(ILogger logger, string runId, int status);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not send the regression of run {RunId} to the webhook: {Error}: {Message}")]
-    private static partial void LogFailed(ILogger logger, string runId, string error, string message);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not send the regression of run {RunId} to the webhook at {Host}: {Error}")]
+    private static partial void LogFailed(ILogger logger, string runId, string error, string host);
 }

@@ -39,8 +39,20 @@ public sealed partial class ExperimentFolderWatcher : IAsyncDisposable
         _watcher.Deleted += OnChanged;
         _watcher.Renamed += OnChanged;
         _watcher.Error += OnError;
+        try
+        {
+            // Can fail (e.g. the inotify watch limit on Linux); then nothing was started and nothing is left running.
+            _watcher.EnableRaisingEvents = true;
+        }
+        catch
+        {
+            _watcher.Dispose();
+            _stopping.Dispose();
+            _changed.Dispose();
+            throw;
+        }
+
         _loop = Task.Run(() => LoopAsync(_stopping.Token));
-        _watcher.EnableRaisingEvents = true;
     }
 
     /// <summary>Starts watching <paramref name="folder"/>, calling <paramref name="sync"/> after each quiet burst of changes; null when the folder does not exist.</summary>
@@ -55,7 +67,16 @@ public sealed partial class ExperimentFolderWatcher : IAsyncDisposable
             return null;
         }
 
-        return new ExperimentFolderWatcher(folder, sync, debounce, time, logger);
+        try
+        {
+            return new ExperimentFolderWatcher(folder, sync, debounce, time, logger);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or PlatformNotSupportedException)
+        {
+            // Watching is a convenience: without it the schedules are synced at start and by a restart.
+            LogCannotWatch(logger, ex, folder);
+            return null;
+        }
     }
 
     /// <summary>How many change events have arrived so far (for tests: a burst has been seen once this stops growing).</summary>
@@ -133,6 +154,9 @@ public sealed partial class ExperimentFolderWatcher : IAsyncDisposable
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot watch {Folder} for changed experiment files; schedules are synced at start only")]
+    private static partial void LogCannotWatch(ILogger logger, Exception exception, string folder);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Experiments changed: schedules re-synced")]
     private static partial void LogSynced(ILogger logger);

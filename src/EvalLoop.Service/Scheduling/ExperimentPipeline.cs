@@ -26,14 +26,14 @@ public sealed partial class ExperimentPipeline(
     {
         var definition = await services.Experiments.LoadAsync(experiment, cancellationToken);
         var dataset = await services.Snapshots.SnapshotAsync(definition.Dataset, cancellationToken);
-        var outcome = await services.Runner.StartAsync(definition, dataset, new RunOptions(), progress: null, cancellationToken);
+        var outcome = await services.Runner.StartAsync(definition, dataset, new RunOptions { UseCache = options.UseCache }, progress: null, cancellationToken);
         return await AfterRunAsync(definition, outcome, cancellationToken);
     }
 
     /// <summary>Completes the interrupted run <paramref name="runId"/> (only its missing results), then goes on like <see cref="RunAsync"/>.</summary>
     public async Task<RunRecord> ResumeAsync(string runId, CancellationToken cancellationToken = default)
     {
-        var outcome = await services.Runner.ResumeAsync(runId, new RunOptions(), progress: null, cancellationToken);
+        var outcome = await services.Runner.ResumeAsync(runId, new RunOptions { UseCache = options.UseCache }, progress: null, cancellationToken);
         return await AfterRunAsync(ExperimentSnapshot.Deserialize(outcome.Run.ExperimentJson), outcome, cancellationToken);
     }
 

@@ -39,7 +39,9 @@ public sealed partial class InterruptedRunResumer(
         try
         {
             var pending = (await services.Runs.ListRunsAsync(null, SearchDepth, stoppingToken))
-                .Where(r => r.Status is RunStatus.Interrupted or RunStatus.Running)
+                // Users' runs only (full runs and re-runs of failures): the suggester's analysis and verification runs
+                // (their own modes) are made again by the next suggest round rather than resumed as runs of the experiment.
+                .Where(r => r.Status is RunStatus.Interrupted or RunStatus.Running && r.Mode is "full" or "rerun-failed")
                 .Where(r => File.Exists(services.Experiments.ResolvePath(r.ExperimentName)))
                 .OrderBy(r => r.StartedAt)
                 .GroupBy(r => r.ExperimentName, StringComparer.Ordinal)

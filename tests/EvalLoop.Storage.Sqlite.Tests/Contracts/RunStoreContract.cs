@@ -89,6 +89,30 @@ public abstract class RunStoreContract<TStore>
     }
 
     [Fact]
+    public async Task ListsRunsOfOneModeWithTheLimitAppliedAfterTheFilter()
+    {
+        var store = await CreateStoreAsync();
+        for (var i = 0; i < 3; i++)
+        {
+            await store.SaveRunAsync(Run($"full-{i}", "qa", Start.AddMinutes(i)));
+            for (var j = 0; j < 4; j++)
+            {
+                await store.SaveRunAsync(Run($"verify-{i}-{j}", "qa", Start.AddMinutes(i).AddSeconds(j + 1)) with { Mode = "suggest-verify", ParentRunId = $"full-{i}" });
+            }
+        }
+
+        await store.SaveRunAsync(Run("other-full", "math", Start.AddHours(1)));
+
+        var full = await store.ListRunsAsync("qa", "full", 2);
+        var everyFull = await store.ListRunsAsync(null, "full", 10);
+        var verify = await store.ListRunsAsync("qa", "suggest-verify", 100);
+
+        full.Select(r => r.Id).Should().Equal("full-2", "full-1");
+        everyFull.Select(r => r.Id).Should().Equal("other-full", "full-2", "full-1", "full-0");
+        verify.Should().HaveCount(12).And.OnlyContain(r => r.Mode == "suggest-verify");
+    }
+
+    [Fact]
     public async Task ListsOnlyRunsOfTheRequestedExperimentUpToTheLimit()
     {
         var store = await CreateStoreAsync();

@@ -26,8 +26,15 @@ public sealed class InMemoryRunStore : IRunStore, IRunResultStore
         Task.FromResult(_runs.TryGetValue(runId, out var run) ? run : null);
 
     public Task<IReadOnlyList<RunRecord>> ListRunsAsync(string? experimentName = null, int limit = 100, CancellationToken cancellationToken = default) =>
+        List(experimentName, mode: null, limit);
+
+    public Task<IReadOnlyList<RunRecord>> ListRunsAsync(string? experimentName, string mode, int limit, CancellationToken cancellationToken = default) =>
+        List(experimentName, mode, limit);
+
+    private Task<IReadOnlyList<RunRecord>> List(string? experimentName, string? mode, int limit) =>
         Task.FromResult<IReadOnlyList<RunRecord>>(_runs.Values
             .Where(r => experimentName is null || r.ExperimentName == experimentName)
+            .Where(r => mode is null || r.Mode == mode)
             .OrderByDescending(r => r.StartedAt).ThenByDescending(r => r.Id, StringComparer.Ordinal)
             .Take(limit)
             .ToList());
