@@ -19,8 +19,9 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null || echo "test.sh: could not install ${missing[*]}" >&2
 fi
 
-results="$here/artifacts/test-results"
-rm -rf "$results"
+# A folder per invocation, so two runs at once (a developer's and an agent's) never count each other's results.
+results="$here/artifacts/test-results/$(date -u +%Y%m%d-%H%M%S)-$$"
+mkdir -p "$results"
 dotnet test EvalLoop.sln -c Release --logger "trx" --results-directory "$results" "$@"
 status=$?
 
@@ -32,5 +33,6 @@ for f in "$results"/*.trx; do
   passed=$((passed + ${p:-0})); failed=$((failed + ${f2:-0}))
 done
 if [[ $status -ne 0 && $failed -eq 0 ]]; then failed=1; echo "test.sh: dotnet test exited $status (build or run failure)" >&2; fi
+echo "test.sh: results in $results" >&2
 echo "$passed passed, $failed failed"
 exit $status
