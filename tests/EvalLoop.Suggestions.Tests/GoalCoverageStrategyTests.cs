@@ -150,6 +150,69 @@ public sealed class GoalCoverageStrategyTests
     }
 
     [Fact]
+    public async Task WhenTheGoalFileIsRefusedAfterTheExperimentWasWrittenTheExperimentIsRestoredAndTheErrorSaysSo()
+    {
+        // Arrange
+        using var harness = SuggestionHarness.With(Files(), [new GoalCoverageStrategy()]);
+        var baseline = await harness.RunAsync("tickets");
+        var suggestion = (await harness.Suggester.SuggestAsync(baseline.Run.Id)).Created[0];
+        var experimentBefore = await File.ReadAllTextAsync(harness.File(ExperimentPath));
+        var edited = Goal + "# edited by hand\n";
+        var versions = new InterceptingVersionStore(harness.Versions, async written =>
+        {
+            if (written.Path == ExperimentPath && written.SuggestionId is not null)
+            {
+                // The goal file changes between the two writes of the approval: its write is refused.
+                await File.WriteAllTextAsync(harness.File(GoalPath), edited);
+            }
+        });
+        var approver = new SuggestionApprover(harness.Suggestions, versions, harness.Experiments, harness.Layout);
+
+        // Act
+        var approve = () => approver.ApproveAsync(suggestion.Id, "reviewer");
+
+        // Assert
+        var thrown = (await approve.Should().ThrowAsync<SuggestionConflictException>()).Which;
+        thrown.InnerException.Should().BeOfType<SuggestionConflictException>().Which.Message.Should().Contain($"{GoalPath} has changed since suggestion {suggestion.Id}");
+        thrown.Message.Should().StartWith(thrown.InnerException!.Message).And.Contain($"Rolled back: {ExperimentPath} restored to the content before the approval.").And.NotContain("NOT restored");
+        (await File.ReadAllTextAsync(harness.File(ExperimentPath))).Should().Be(experimentBefore);
+        (await File.ReadAllTextAsync(harness.File(GoalPath))).Should().Be(edited);
+        var history = await harness.Versions.ListAsync(ExperimentPath);
+        history.Select(v => v.Content).Should().HaveCount(3).And.StartWith(experimentBefore).And.EndWith(experimentBefore);
+        history[0].Note.Should().StartWith("restored: a later file of the approval was refused");
+        (await harness.Suggestions.GetAsync(suggestion.Id))!.Status.Should().Be(SuggestionStatus.Pending);
+    }
+
+    [Fact]
+    public async Task AnExperimentChangedAfterTheApprovalWroteItIsNotRestoredAndTheErrorNamesIt()
+    {
+        // Arrange
+        using var harness = SuggestionHarness.With(Files(), [new GoalCoverageStrategy()]);
+        var baseline = await harness.RunAsync("tickets");
+        var suggestion = (await harness.Suggester.SuggestAsync(baseline.Run.Id)).Created[0];
+        const string ByHand = "# rewritten by hand while the approval ran\n";
+        var versions = new InterceptingVersionStore(harness.Versions, async written =>
+        {
+            if (written.Path == ExperimentPath && written.SuggestionId is not null)
+            {
+                await File.WriteAllTextAsync(harness.File(ExperimentPath), ByHand);
+                await File.WriteAllTextAsync(harness.File(GoalPath), Goal + "# edited by hand\n");
+            }
+        });
+        var approver = new SuggestionApprover(harness.Suggestions, versions, harness.Experiments, harness.Layout);
+
+        // Act
+        var approve = () => approver.ApproveAsync(suggestion.Id, "reviewer");
+
+        // Assert
+        var thrown = (await approve.Should().ThrowAsync<SuggestionConflictException>()).Which;
+        thrown.InnerException.Should().BeOfType<SuggestionConflictException>().Which.Message.Should().Contain(GoalPath);
+        thrown.Message.Should().Contain($"{ExperimentPath} was NOT restored (it changed after this approval wrote it, so it was left as it is)").And.NotContain("Rolled back");
+        (await File.ReadAllTextAsync(harness.File(ExperimentPath))).Should().Be(ByHand, "a change made after the approval wrote the file is not overwritten");
+        (await harness.Versions.ListAsync(ExperimentPath)).Should().HaveCount(2, "the refused restore records nothing");
+    }
+
+    [Fact]
     public async Task ProposesNothingWithoutAGoalFileOrWhenEveryRequirementIsCovered()
     {
         // Arrange
@@ -166,5 +229,20 @@ public sealed class GoalCoverageStrategyTests
         none.Created.Should().BeEmpty();
         nothing.Created.Should().BeEmpty();
         GoalLoader.Parse(allCovered.File(GoalPath), covered[GoalPath]).Requirements.Should().OnlyContain(r => r.IsCovered);
+    }
+
+    /// <summary>The real version store, with a callback after each recorded change (to change files between the writes of one approval).</summary>
+    private sealed class InterceptingVersionStore(IFileVersionStore inner, Func<FileVersion, Task> afterChange) : IFileVersionStore
+    {
+        public async Task<FileVersionChange> RecordChangeAsync(FileVersion previous, FileVersion replacement, Func<CancellationToken, Task> apply, CancellationToken cancellationToken = default)
+        {
+            var change = await inner.RecordChangeAsync(previous, replacement, apply, cancellationToken);
+            await afterChange(replacement);
+            return change;
+        }
+
+        public Task<IReadOnlyList<FileVersion>> ListAsync(string path, CancellationToken cancellationToken = default) => inner.ListAsync(path, cancellationToken);
+
+        public Task<FileVersion?> GetAsync(long id, CancellationToken cancellationToken = default) => inner.GetAsync(id, cancellationToken);
     }
 }
