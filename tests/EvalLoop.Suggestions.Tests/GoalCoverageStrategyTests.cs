@@ -4,6 +4,7 @@ using EvalLoop.Core.Versions;
 using EvalLoop.Suggestions.Applying;
 using EvalLoop.Suggestions.Changes;
 using EvalLoop.Suggestions.Strategies.Scorer;
+using EvalLoop.Suggestions.Text;
 using EvalLoop.Suggestions.Verification;
 
 namespace EvalLoop.Suggestions.Tests;
@@ -66,7 +67,7 @@ public sealed class GoalCoverageStrategyTests
         changes.Select(c => (c.ScorerName, c.ScorerType)).Should().Equal(("in-label-set", "one-of"), ("lower-case", "regex"));
         changes.Should().OnlyContain(c => c.Adds && c.Inline && c.FilePath == ExperimentPath && c.Goal!.GoalPath == GoalPath && c.Goal.Experiment == "tickets");
         changes[0].OptionsAfter!["values"]!.AsArray().Select(v => v!.GetValue<string>()).Should().Equal(TicketsWorkspace.Labels);
-        changes[1].OptionsAfter!["pattern"]!.GetValue<string>().Should().Be("^[^A-Z]*$");
+        changes[1].OptionsAfter!["pattern"]!.GetValue<string>().Should().Be(InstructionChecks.LowerCasePattern).And.Be(@"^\P{Lu}*$", "any script's capitals break lower case, as the prompt strategy checks it");
         outcome.Notes.Should().Contain(n => n.Contains("'polite'", StringComparison.Ordinal) && n.Contains("stays uncovered", StringComparison.Ordinal));
 
         // Every stored result that passes now and answered "Bug" fails both new scorers: those, and only those, flip.
@@ -110,8 +111,8 @@ public sealed class GoalCoverageStrategyTests
         // Assert
         result.Files.Select(f => f.FilePath).Should().Equal(ExperimentPath, GoalPath);
         var experimentAfter = await File.ReadAllTextAsync(harness.File(ExperimentPath));
-        experimentAfter.Should().Contain("scorers: [label-match, { name: \"lower-case\", type: \"regex\", options: { pattern: \"^[^A-Z]*$\" } }]");
-        experimentAfter.Replace(", { name: \"lower-case\", type: \"regex\", options: { pattern: \"^[^A-Z]*$\" } }", string.Empty, StringComparison.Ordinal).Should().Be(experimentBefore, "only the scorers list changes");
+        experimentAfter.Should().Contain("scorers: [label-match, { name: \"lower-case\", type: \"regex\", options: { pattern: \"^\\\\P{Lu}*$\" } }]");
+        experimentAfter.Replace(", { name: \"lower-case\", type: \"regex\", options: { pattern: \"^\\\\P{Lu}*$\" } }", string.Empty, StringComparison.Ordinal).Should().Be(experimentBefore, "only the scorers list changes");
         var experiment = await harness.Experiments.LoadAsync(harness.File(ExperimentPath));
         experiment.Scorers.Select(s => s.Name).Should().Equal("label-match", "lower-case");
         var goal = await new GoalLoader(harness.Layout).LoadAsync("tickets-goal");
