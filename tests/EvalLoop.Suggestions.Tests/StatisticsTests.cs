@@ -52,10 +52,11 @@ public sealed class StatisticsTests
     [Fact]
     public void PairwiseAgreementComparesOnlyTrialsWithEquivalentAnswers()
     {
-        // Arrange: c1 answers the same (up to case) three times, graded pass, pass, fail; c2 answers two different things.
+        // Arrange: c1 answers something else once, then the same (up to case) three times, graded pass, pass, fail; c2
+        // answers two different things.
         JudgeAgreement.Grade[] grades =
         [
-            new("c1", 1, "Refund", true), new("c1", 2, "refund", true), new("c1", 3, "refund.", false),
+            new("c1", 1, "billing", true), new("c1", 2, "Refund", true), new("c1", 3, "refund", true), new("c1", 4, "refund.", false),
             new("c2", 1, "bug", true), new("c2", 2, "billing", false),
         ];
 
@@ -66,7 +67,8 @@ public sealed class StatisticsTests
         figures.ComparedCases.Should().Be(1, "c2's trials answered differently, so its verdicts may differ");
         figures.Pairs.Should().Be(3);
         figures.PairwiseAgreement.Should().BeApproximately(1.0 / 3, 1e-12);
-        figures.Flips.Should().ContainSingle().Which.Should().BeEquivalentTo(new JudgeFlip("c1", 3, 2, ["Refund", "refund", "refund."]));
+        figures.Flips.Should().ContainSingle().Which.Should().BeEquivalentTo(new JudgeFlip("c1", 4, 3, ["Refund", "refund", "refund."]), o => o.WithStrictOrdering());
+        figures.Flips[0].Outputs.Should().NotContain("billing", "only the equivalent answers graded both ways are quoted");
         figures.FlipRate.Should().Be(1);
     }
 }
