@@ -39,6 +39,9 @@ public sealed class GoalCoverageStrategyTests
 
         """;
 
+    /// <summary>The goal file as edited by hand after the suggestion was made.</summary>
+    private const string EditedGoal = Goal + "# edited by hand\n";
+
     private static Dictionary<string, string> Files(bool withGoal = true)
     {
         var files = TicketsWorkspace.Files(LabelList);
@@ -133,11 +136,9 @@ public sealed class GoalCoverageStrategyTests
     {
         // Arrange
         using var harness = SuggestionHarness.With(Files(), [new GoalCoverageStrategy()]);
-        var baseline = await harness.RunAsync("tickets");
-        var suggestion = (await harness.Suggester.SuggestAsync(baseline.Run.Id)).Created[0];
+        var suggestion = await FirstSuggestionAsync(harness);
         var experimentBefore = await File.ReadAllTextAsync(harness.File(ExperimentPath));
-        var edited = Goal + "# edited by hand\n";
-        await File.WriteAllTextAsync(harness.File(GoalPath), edited);
+        await File.WriteAllTextAsync(harness.File(GoalPath), EditedGoal);
 
         // Act
         var approve = () => harness.Approver.ApproveAsync(suggestion.Id, "reviewer");
@@ -145,7 +146,7 @@ public sealed class GoalCoverageStrategyTests
         // Assert
         (await approve.Should().ThrowAsync<SuggestionConflictException>()).Which.Message.Should().Contain(GoalPath);
         (await File.ReadAllTextAsync(harness.File(ExperimentPath))).Should().Be(experimentBefore);
-        (await File.ReadAllTextAsync(harness.File(GoalPath))).Should().Be(edited);
+        (await File.ReadAllTextAsync(harness.File(GoalPath))).Should().Be(EditedGoal);
         (await harness.Versions.ListAsync(ExperimentPath)).Should().BeEmpty();
         (await harness.Suggestions.GetAsync(suggestion.Id))!.Status.Should().Be(SuggestionStatus.Pending);
     }
@@ -155,19 +156,10 @@ public sealed class GoalCoverageStrategyTests
     {
         // Arrange
         using var harness = SuggestionHarness.With(Files(), [new GoalCoverageStrategy()]);
-        var baseline = await harness.RunAsync("tickets");
-        var suggestion = (await harness.Suggester.SuggestAsync(baseline.Run.Id)).Created[0];
+        var suggestion = await FirstSuggestionAsync(harness);
         var experimentBefore = await File.ReadAllTextAsync(harness.File(ExperimentPath));
-        var edited = Goal + "# edited by hand\n";
-        var versions = new InterceptingVersionStore(harness.Versions, async written =>
-        {
-            if (written.Path == ExperimentPath && written.SuggestionId is not null)
-            {
-                // The goal file changes between the two writes of the approval: its write is refused.
-                await File.WriteAllTextAsync(harness.File(GoalPath), edited);
-            }
-        });
-        var approver = new SuggestionApprover(harness.Suggestions, versions, harness.Experiments, harness.Layout);
+        // The goal file changes between the two writes of the approval: its write is refused.
+        var approver = ApproverThatChangesFilesAfterWritingTheExperiment(harness, () => File.WriteAllTextAsync(harness.File(GoalPath), EditedGoal));
 
         // Act
         var approve = () => approver.ApproveAsync(suggestion.Id, "reviewer");
@@ -177,7 +169,7 @@ public sealed class GoalCoverageStrategyTests
         thrown.InnerException.Should().BeOfType<SuggestionConflictException>().Which.Message.Should().Contain($"{GoalPath} has changed since suggestion {suggestion.Id}");
         thrown.Message.Should().StartWith(thrown.InnerException!.Message).And.Contain($"Rolled back: {ExperimentPath} restored to the content before the approval.").And.NotContain("NOT restored");
         (await File.ReadAllTextAsync(harness.File(ExperimentPath))).Should().Be(experimentBefore);
-        (await File.ReadAllTextAsync(harness.File(GoalPath))).Should().Be(edited);
+        (await File.ReadAllTextAsync(harness.File(GoalPath))).Should().Be(EditedGoal);
         var history = await harness.Versions.ListAsync(ExperimentPath);
         history.Select(v => v.Content).Should().HaveCount(3).And.StartWith(experimentBefore).And.EndWith(experimentBefore);
         history[0].Note.Should().StartWith("restored: a later file of the approval was refused");
@@ -189,18 +181,13 @@ public sealed class GoalCoverageStrategyTests
     {
         // Arrange
         using var harness = SuggestionHarness.With(Files(), [new GoalCoverageStrategy()]);
-        var baseline = await harness.RunAsync("tickets");
-        var suggestion = (await harness.Suggester.SuggestAsync(baseline.Run.Id)).Created[0];
+        var suggestion = await FirstSuggestionAsync(harness);
         const string ByHand = "# rewritten by hand while the approval ran\n";
-        var versions = new InterceptingVersionStore(harness.Versions, async written =>
+        var approver = ApproverThatChangesFilesAfterWritingTheExperiment(harness, async () =>
         {
-            if (written.Path == ExperimentPath && written.SuggestionId is not null)
-            {
-                await File.WriteAllTextAsync(harness.File(ExperimentPath), ByHand);
-                await File.WriteAllTextAsync(harness.File(GoalPath), Goal + "# edited by hand\n");
-            }
+            await File.WriteAllTextAsync(harness.File(ExperimentPath), ByHand);
+            await File.WriteAllTextAsync(harness.File(GoalPath), EditedGoal);
         });
-        var approver = new SuggestionApprover(harness.Suggestions, versions, harness.Experiments, harness.Layout);
 
         // Act
         var approve = () => approver.ApproveAsync(suggestion.Id, "reviewer");
@@ -230,6 +217,26 @@ public sealed class GoalCoverageStrategyTests
         none.Created.Should().BeEmpty();
         nothing.Created.Should().BeEmpty();
         GoalLoader.Parse(allCovered.File(GoalPath), covered[GoalPath]).Requirements.Should().OnlyContain(r => r.IsCovered);
+    }
+
+    /// <summary>Runs the experiment and returns the first suggestion for its goal's uncovered requirements.</summary>
+    private static async Task<Suggestion> FirstSuggestionAsync(SuggestionHarness harness)
+    {
+        var baseline = await harness.RunAsync("tickets");
+        return (await harness.Suggester.SuggestAsync(baseline.Run.Id)).Created[0];
+    }
+
+    /// <summary>An approver whose version store calls <paramref name="change"/> once the approval has written the experiment file.</summary>
+    private static SuggestionApprover ApproverThatChangesFilesAfterWritingTheExperiment(SuggestionHarness harness, Func<Task> change)
+    {
+        var versions = new InterceptingVersionStore(harness.Versions, async written =>
+        {
+            if (written.Path == ExperimentPath && written.SuggestionId is not null)
+            {
+                await change();
+            }
+        });
+        return new SuggestionApprover(harness.Suggestions, versions, harness.Experiments, harness.Layout);
     }
 
     /// <summary>The real version store, with a callback after each recorded change (to change files between the writes of one approval).</summary>

@@ -25,17 +25,8 @@ public sealed class InstructionChecksTests
     [InlineData("bug\nBilling", false)]
     public async Task TheLowerCaseCheckIsTheRegexScorersVerdictAndCharIsUpper(string answer, bool lowerCase)
     {
-        // Arrange
-        var scorer = RegexScorer(InstructionChecks.LowerCasePattern);
-
-        // Act
-        var checkedInProcess = InstructionChecks.IsLowerCase(answer);
-        var scored = await scorer.ScoreAsync(Input(answer));
-
-        // Assert
-        checkedInProcess.Should().Be(lowerCase);
-        scored.Passed.Should().Be(lowerCase, "the scorer proposed for a lower-case requirement judges the answer as the strategy does");
-        answer.Any(char.IsUpper).Should().Be(!lowerCase);
+        await CheckAndScorerAgreeAsync(InstructionChecks.LowerCasePattern, InstructionChecks.IsLowerCase, answer, lowerCase);
+        answer.Any(char.IsUpper).Should().Be(!lowerCase, "the pattern's upper case is char.IsUpper's");
     }
 
     [Theory]
@@ -50,17 +41,8 @@ public sealed class InstructionChecksTests
     [InlineData("   ", false)]
     public async Task TheOneWordCheckIsTheRegexScorersVerdictAndTheWordCount(string answer, bool oneWord)
     {
-        // Arrange
-        var scorer = RegexScorer(InstructionChecks.OneWordPattern);
-
-        // Act
-        var checkedInProcess = InstructionChecks.IsOneWord(answer);
-        var scored = await scorer.ScoreAsync(Input(answer));
-
-        // Assert
-        checkedInProcess.Should().Be(oneWord);
-        scored.Passed.Should().Be(oneWord);
-        (InstructionChecks.WordCount(answer) == 1).Should().Be(oneWord);
+        await CheckAndScorerAgreeAsync(InstructionChecks.OneWordPattern, InstructionChecks.IsOneWord, answer, oneWord);
+        (InstructionChecks.WordCount(answer) == 1).Should().Be(oneWord, "the pattern's white space is char.IsWhiteSpace's");
     }
 
     [Theory]
@@ -73,6 +55,14 @@ public sealed class InstructionChecksTests
     {
         InstructionChecks.AsksForLowerCase(text).Should().Be(asksLowerCase);
         InstructionChecks.AsksForOneWord(text).Should().Be(asksOneWord);
+    }
+
+    /// <summary>The in-process check and the regex scorer with its pattern both give <paramref name="expected"/> for <paramref name="answer"/>.</summary>
+    private static async Task CheckAndScorerAgreeAsync(string pattern, Func<string, bool> check, string answer, bool expected)
+    {
+        var scored = await RegexScorer(pattern).ScoreAsync(Input(answer));
+        check(answer).Should().Be(expected);
+        scored.Passed.Should().Be(expected, "the scorer proposed for the requirement judges the answer as the strategy does");
     }
 
     private static RegexScorer RegexScorer(string pattern) =>
