@@ -33,6 +33,11 @@ public sealed class SuggestionApprover(
     /// <exception cref="KeyNotFoundException">No suggestion has that id.</exception>
     /// <exception cref="InvalidOperationException">It is not pending, or its kind cannot be applied.</exception>
     /// <exception cref="SuggestionConflictException">The file changed since the suggestion was made (for a goal draft: one of its new files exists now with other content); nothing was written.</exception>
+    /// <remarks>
+    /// When a later file of a several-file suggestion is refused after earlier ones were written, those are put back and
+    /// the exception (of the same kind, the refusal as its inner exception) names each file restored and each that could
+    /// not be (one changed since this approval wrote it is left as it is).
+    /// </remarks>
     public async Task<ApprovalResult> ApproveAsync(string id, string by, string? reason = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(id);
