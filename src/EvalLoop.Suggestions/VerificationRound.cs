@@ -4,6 +4,7 @@ using EvalLoop.Core.Experiments;
 using EvalLoop.Core.Running;
 using EvalLoop.Core.Runs;
 using EvalLoop.Core.Scoring;
+using EvalLoop.Core.Statistics;
 using EvalLoop.Core.Suggestions;
 using EvalLoop.Suggestions.Changes;
 using EvalLoop.Suggestions.Verification;

@@ -4,6 +4,7 @@ using EvalLoop.Core.Versions;
 using EvalLoop.Suggestions.Applying;
 using EvalLoop.Suggestions.Changes;
 using EvalLoop.Suggestions.Strategies.Scorer;
+using EvalLoop.Suggestions.Text;
 using EvalLoop.Suggestions.Verification;
 
 namespace EvalLoop.Suggestions.Tests;
@@ -38,6 +39,9 @@ public sealed class GoalCoverageStrategyTests
 
         """;
 
+    /// <summary>The goal file as edited by hand after the suggestion was made.</summary>
+    private const string EditedGoal = Goal + "# edited by hand\n";
+
     private static Dictionary<string, string> Files(bool withGoal = true)
     {
         var files = TicketsWorkspace.Files(LabelList);
@@ -66,7 +70,7 @@ public sealed class GoalCoverageStrategyTests
         changes.Select(c => (c.ScorerName, c.ScorerType)).Should().Equal(("in-label-set", "one-of"), ("lower-case", "regex"));
         changes.Should().OnlyContain(c => c.Adds && c.Inline && c.FilePath == ExperimentPath && c.Goal!.GoalPath == GoalPath && c.Goal.Experiment == "tickets");
         changes[0].OptionsAfter!["values"]!.AsArray().Select(v => v!.GetValue<string>()).Should().Equal(TicketsWorkspace.Labels);
-        changes[1].OptionsAfter!["pattern"]!.GetValue<string>().Should().Be("^[^A-Z]*$");
+        changes[1].OptionsAfter!["pattern"]!.GetValue<string>().Should().Be(InstructionChecks.LowerCasePattern).And.Be(@"^\P{Lu}*$", "any script's capitals break lower case, as the prompt strategy checks it");
         outcome.Notes.Should().Contain(n => n.Contains("'polite'", StringComparison.Ordinal) && n.Contains("stays uncovered", StringComparison.Ordinal));
 
         // Every stored result that passes now and answered "Bug" fails both new scorers: those, and only those, flip.
@@ -110,8 +114,8 @@ public sealed class GoalCoverageStrategyTests
         // Assert
         result.Files.Select(f => f.FilePath).Should().Equal(ExperimentPath, GoalPath);
         var experimentAfter = await File.ReadAllTextAsync(harness.File(ExperimentPath));
-        experimentAfter.Should().Contain("scorers: [label-match, { name: \"lower-case\", type: \"regex\", options: { pattern: \"^[^A-Z]*$\" } }]");
-        experimentAfter.Replace(", { name: \"lower-case\", type: \"regex\", options: { pattern: \"^[^A-Z]*$\" } }", string.Empty, StringComparison.Ordinal).Should().Be(experimentBefore, "only the scorers list changes");
+        experimentAfter.Should().Contain("scorers: [label-match, { name: \"lower-case\", type: \"regex\", options: { pattern: \"^\\\\P{Lu}*$\" } }]");
+        experimentAfter.Replace(", { name: \"lower-case\", type: \"regex\", options: { pattern: \"^\\\\P{Lu}*$\" } }", string.Empty, StringComparison.Ordinal).Should().Be(experimentBefore, "only the scorers list changes");
         var experiment = await harness.Experiments.LoadAsync(harness.File(ExperimentPath));
         experiment.Scorers.Select(s => s.Name).Should().Equal("label-match", "lower-case");
         var goal = await new GoalLoader(harness.Layout).LoadAsync("tickets-goal");
@@ -132,11 +136,9 @@ public sealed class GoalCoverageStrategyTests
     {
         // Arrange
         using var harness = SuggestionHarness.With(Files(), [new GoalCoverageStrategy()]);
-        var baseline = await harness.RunAsync("tickets");
-        var suggestion = (await harness.Suggester.SuggestAsync(baseline.Run.Id)).Created[0];
+        var suggestion = await FirstSuggestionAsync(harness);
         var experimentBefore = await File.ReadAllTextAsync(harness.File(ExperimentPath));
-        var edited = Goal + "# edited by hand\n";
-        await File.WriteAllTextAsync(harness.File(GoalPath), edited);
+        await File.WriteAllTextAsync(harness.File(GoalPath), EditedGoal);
 
         // Act
         var approve = () => harness.Approver.ApproveAsync(suggestion.Id, "reviewer");
@@ -144,9 +146,58 @@ public sealed class GoalCoverageStrategyTests
         // Assert
         (await approve.Should().ThrowAsync<SuggestionConflictException>()).Which.Message.Should().Contain(GoalPath);
         (await File.ReadAllTextAsync(harness.File(ExperimentPath))).Should().Be(experimentBefore);
-        (await File.ReadAllTextAsync(harness.File(GoalPath))).Should().Be(edited);
+        (await File.ReadAllTextAsync(harness.File(GoalPath))).Should().Be(EditedGoal);
         (await harness.Versions.ListAsync(ExperimentPath)).Should().BeEmpty();
         (await harness.Suggestions.GetAsync(suggestion.Id))!.Status.Should().Be(SuggestionStatus.Pending);
+    }
+
+    [Fact]
+    public async Task WhenTheGoalFileIsRefusedAfterTheExperimentWasWrittenTheExperimentIsRestoredAndTheErrorSaysSo()
+    {
+        // Arrange
+        using var harness = SuggestionHarness.With(Files(), [new GoalCoverageStrategy()]);
+        var suggestion = await FirstSuggestionAsync(harness);
+        var experimentBefore = await File.ReadAllTextAsync(harness.File(ExperimentPath));
+        // The goal file changes between the two writes of the approval: its write is refused.
+        var approver = ApproverThatChangesFilesAfterWritingTheExperiment(harness, () => File.WriteAllTextAsync(harness.File(GoalPath), EditedGoal));
+
+        // Act
+        var approve = () => approver.ApproveAsync(suggestion.Id, "reviewer");
+
+        // Assert
+        var thrown = (await approve.Should().ThrowAsync<SuggestionConflictException>()).Which;
+        thrown.InnerException.Should().BeOfType<SuggestionConflictException>().Which.Message.Should().Contain($"{GoalPath} has changed since suggestion {suggestion.Id}");
+        thrown.Message.Should().StartWith(thrown.InnerException!.Message).And.Contain($"Rolled back: {ExperimentPath} restored to the content before the approval.").And.NotContain("NOT restored");
+        (await File.ReadAllTextAsync(harness.File(ExperimentPath))).Should().Be(experimentBefore);
+        (await File.ReadAllTextAsync(harness.File(GoalPath))).Should().Be(EditedGoal);
+        var history = await harness.Versions.ListAsync(ExperimentPath);
+        history.Select(v => v.Content).Should().HaveCount(3).And.StartWith(experimentBefore).And.EndWith(experimentBefore);
+        history[0].Note.Should().StartWith("restored: a later file of the approval was refused");
+        (await harness.Suggestions.GetAsync(suggestion.Id))!.Status.Should().Be(SuggestionStatus.Pending);
+    }
+
+    [Fact]
+    public async Task AnExperimentChangedAfterTheApprovalWroteItIsNotRestoredAndTheErrorNamesIt()
+    {
+        // Arrange
+        using var harness = SuggestionHarness.With(Files(), [new GoalCoverageStrategy()]);
+        var suggestion = await FirstSuggestionAsync(harness);
+        const string ByHand = "# rewritten by hand while the approval ran\n";
+        var approver = ApproverThatChangesFilesAfterWritingTheExperiment(harness, async () =>
+        {
+            await File.WriteAllTextAsync(harness.File(ExperimentPath), ByHand);
+            await File.WriteAllTextAsync(harness.File(GoalPath), EditedGoal);
+        });
+
+        // Act
+        var approve = () => approver.ApproveAsync(suggestion.Id, "reviewer");
+
+        // Assert
+        var thrown = (await approve.Should().ThrowAsync<SuggestionConflictException>()).Which;
+        thrown.InnerException.Should().BeOfType<SuggestionConflictException>().Which.Message.Should().Contain(GoalPath);
+        thrown.Message.Should().Contain($"{ExperimentPath} was NOT restored (it changed after this approval wrote it, so it was left as it is)").And.NotContain("Rolled back");
+        (await File.ReadAllTextAsync(harness.File(ExperimentPath))).Should().Be(ByHand, "a change made after the approval wrote the file is not overwritten");
+        (await harness.Versions.ListAsync(ExperimentPath)).Should().HaveCount(2, "the refused restore records nothing");
     }
 
     [Fact]
@@ -166,5 +217,40 @@ public sealed class GoalCoverageStrategyTests
         none.Created.Should().BeEmpty();
         nothing.Created.Should().BeEmpty();
         GoalLoader.Parse(allCovered.File(GoalPath), covered[GoalPath]).Requirements.Should().OnlyContain(r => r.IsCovered);
+    }
+
+    /// <summary>Runs the experiment and returns the first suggestion for its goal's uncovered requirements.</summary>
+    private static async Task<Suggestion> FirstSuggestionAsync(SuggestionHarness harness)
+    {
+        var baseline = await harness.RunAsync("tickets");
+        return (await harness.Suggester.SuggestAsync(baseline.Run.Id)).Created[0];
+    }
+
+    /// <summary>An approver whose version store calls <paramref name="change"/> once the approval has written the experiment file.</summary>
+    private static SuggestionApprover ApproverThatChangesFilesAfterWritingTheExperiment(SuggestionHarness harness, Func<Task> change)
+    {
+        var versions = new InterceptingVersionStore(harness.Versions, async written =>
+        {
+            if (written.Path == ExperimentPath && written.SuggestionId is not null)
+            {
+                await change();
+            }
+        });
+        return new SuggestionApprover(harness.Suggestions, versions, harness.Experiments, harness.Layout);
+    }
+
+    /// <summary>The real version store, with a callback after each recorded change (to change files between the writes of one approval).</summary>
+    private sealed class InterceptingVersionStore(IFileVersionStore inner, Func<FileVersion, Task> afterChange) : IFileVersionStore
+    {
+        public async Task<FileVersionChange> RecordChangeAsync(FileVersion previous, FileVersion replacement, Func<CancellationToken, Task> apply, CancellationToken cancellationToken = default)
+        {
+            var change = await inner.RecordChangeAsync(previous, replacement, apply, cancellationToken);
+            await afterChange(replacement);
+            return change;
+        }
+
+        public Task<IReadOnlyList<FileVersion>> ListAsync(string path, CancellationToken cancellationToken = default) => inner.ListAsync(path, cancellationToken);
+
+        public Task<FileVersion?> GetAsync(long id, CancellationToken cancellationToken = default) => inner.GetAsync(id, cancellationToken);
     }
 }

@@ -83,4 +83,40 @@ public sealed class IgnoredInstructionStrategyTests
         instructions.Should().NotBeEmpty();
         instructions.Any(i => i.Violates(output)).Should().Be(breaks);
     }
+
+    [Theory]
+    [InlineData("Answer in under 3 words.", "card not arrived", true)] // exactly 3: not under 3
+    [InlineData("Answer in under 3 words.", "card missing", false)]
+    [InlineData("Use fewer than 3 words.", "card not arrived", true)]
+    [InlineData("Use less than 3 words.", "card not arrived", true)]
+    [InlineData("Use less than 3 words.", "card missing", false)]
+    [InlineData("Use at most 3 words.", "card not arrived", false)] // exactly 3 is allowed
+    [InlineData("Use at most 3 words.", "card has not arrived", true)]
+    [InlineData("Use no more than 3 words.", "card not arrived", false)]
+    [InlineData("Answer in up to 3 words.", "card not arrived", false)]
+    [InlineData("Answer in up to 3 words.", "card has not arrived", true)]
+    public void AStrictWordLimitFlagsAnAnswerOfExactlyThatManyWordsAndAnInclusiveOneDoesNot(string system, string output, bool breaks)
+    {
+        // Act
+        var limit = IgnoredInstructionStrategy.Instructions(new PromptDefinition(system, "{{input}}")).Single(i => i.Kind == "word-limit");
+
+        // Assert
+        limit.Violates(output).Should().Be(breaks);
+    }
+
+    [Theory]
+    [InlineData("Answer in under 3 words.", "Use fewer than 3 words in the answer.")]
+    [InlineData("Use at most 3 words.", "Use at most 3 words in the answer.")]
+    public void TheRestatementKeepsTheLimitAsStated(string system, string restatement) =>
+        IgnoredInstructionStrategy.Instructions(new PromptDefinition(system, "{{input}}")).Single(i => i.Kind == "word-limit").Restatement.Should().Be(restatement);
+
+    [Fact]
+    public void UnderOneWordIsNoLimitAnAnswerCanKeep() =>
+        IgnoredInstructionStrategy.Instructions(new PromptDefinition("Answer in under 1 word.", "{{input}}")).Should().NotContain(i => i.Kind == "word-limit");
+
+    [Theory]
+    [InlineData("Émile")]
+    [InlineData("МОСКВА")]
+    public void AnUpperCaseLetterOutsideAsciiBreaksALowerCaseInstruction(string output) =>
+        IgnoredInstructionStrategy.Instructions(new PromptDefinition("Answer in lower case.", "{{input}}")).Single(i => i.Kind == "lower-case").Violates(output).Should().BeTrue();
 }

@@ -81,6 +81,36 @@ public sealed class SyntheticVariantsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TheNoteCountsUnknownLabelsBeforeTheCapOnCasesPerCluster()
+    {
+        // Arrange: six cases with a known label (one more than the five asked for) and one with an invented label.
+        var reply = JsonSerializer.Serialize(new
+        {
+            cases = new object[]
+            {
+                new { input = "I was charged three times for a single order last week", expected = "billing" },
+                new { input = "Could the mobile app get a widget for the home screen", expected = "feature_request" },
+                new { input = "My parcel never arrived at the warehouse", expected = "shipping" },
+                new { input = "The invoice shows a VAT amount that looks wrong", expected = "billing" },
+                new { input = "Please add a dark theme to the settings", expected = "feature_request" },
+                new { input = "Refund the duplicate subscription payment from March", expected = "billing" },
+                new { input = "Let me export reports as spreadsheets", expected = "feature_request" },
+            },
+        });
+        using var harness = Harness(reply);
+        var baseline = await harness.RunAsync("tickets");
+
+        // Act
+        var outcome = await harness.Suggester.SuggestAsync(baseline.Run.Id);
+
+        // Assert
+        var note = outcome.Notes.Should().Contain(n => n.StartsWith("synthetic-variants: of the model's 7 case(s)", StringComparison.Ordinal) && n.Contains("0 repeated a case", StringComparison.Ordinal)).Which;
+        note.Should().Contain(", 1 had a label that is not a known one (shipping) and", "six of the seven labels are known; only the cap left one of them out")
+            .And.EndWith("; they were dropped; 1 more than the 5 asked for were not used.");
+        SuggestionJson.Deserialize<DatasetChange>(outcome.Created.Should().ContainSingle().Subject.ChangeJson).Operations.Should().HaveCount(5);
+    }
+
+    [Fact]
     public async Task AMalformedReplyGivesNoSuggestionAndANote()
     {
         // Arrange

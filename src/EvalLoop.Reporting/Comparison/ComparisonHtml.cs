@@ -1,6 +1,6 @@
 using System.Globalization;
+using EvalLoop.Core.Statistics;
 using EvalLoop.Reporting.Html;
-using EvalLoop.Reporting.Statistics;
 using EvalLoop.Reporting.Text;
 
 namespace EvalLoop.Reporting.Comparison;
@@ -60,7 +60,7 @@ internal static class ComparisonHtml
             <div class="target missed"><span class="verdict" id="broken-count">{Format.Count(model.Broken)}</span><span class="name">broken</span><span class="figure">passed in A, fail in B</span></div>
             <div class="target none"><span class="verdict" id="unchanged-count">{Format.Count(model.UnchangedPass + model.UnchangedFail)}</span><span class="name">unchanged</span><span class="figure">{Format.Count(model.UnchangedPass)} still pass, {Format.Count(model.UnchangedFail)} still fail</span></div>
             </div>
-            <p id="overall">Over {Format.Count(model.Pairs)} paired results the pass rate went from {Format.Percent(rateA)} to {Format.Percent(rateB)} ({Format.PercentPoints(rateB - rateA)}); {model.Overall.MethodName}: p = {Format.PValue(model.Overall.PValue)}{Significance(model.Overall.PValue)}.</p>
+            <p id="overall">Over {Format.Count(model.Pairs)} paired results the pass rate went from {Format.Percent(rateA)} to {Format.Percent(rateB)} ({Format.PercentPoints(rateB - rateA)}); {model.Overall.MethodName()}: p = {Format.PValue(model.Overall.PValue)}{Significance(model.Overall.PValue)}.</p>
 
             """);
         if (model.OnlyInBaseline > 0 || model.OnlyInCandidate > 0)
@@ -98,7 +98,7 @@ internal static class ComparisonHtml
                 ? "–"
                 : string.Create(CultureInfo.InvariantCulture, $"{Format.Signed(s.MeanDifference.Mean)} [{Format.Signed(s.MeanDifference.Low)}, {Format.Signed(s.MeanDifference.High)}]");
             html.Write($"""
-                <tr><td>{s.Scorer}</td><td class="num">{Format.Score(s.BaselineMean)}</td><td class="num">{Format.Score(s.CandidateMean)}</td><td class="num">{interval}</td><td class="num">{Format.Percent(s.BaselinePassRate)}</td><td class="num">{Format.Percent(s.CandidatePassRate)}</td><td class="num {deltaClass}">{Format.PercentPoints(delta)}</td><td class="num">{Format.Count(s.Test.Fixed)}</td><td class="num">{Format.Count(s.Test.Broken)}</td><td class="num">{Format.PValue(s.Test.PValue)}</td><td class="small">{s.Test.MethodName}</td><td>{Met(s.BaselineMet)} → {Met(s.CandidateMet)}</td></tr>
+                <tr><td>{s.Scorer}</td><td class="num">{Format.Score(s.BaselineMean)}</td><td class="num">{Format.Score(s.CandidateMean)}</td><td class="num">{interval}</td><td class="num">{Format.Percent(s.BaselinePassRate)}</td><td class="num">{Format.Percent(s.CandidatePassRate)}</td><td class="num {deltaClass}">{Format.PercentPoints(delta)}</td><td class="num">{Format.Count(s.Test.Fixed)}</td><td class="num">{Format.Count(s.Test.Broken)}</td><td class="num">{Format.PValue(s.Test.PValue)}</td><td class="small">{s.Test.MethodName()}</td><td>{Met(s.BaselineMet)} → {Met(s.CandidateMet)}</td></tr>
 
                 """);
         }

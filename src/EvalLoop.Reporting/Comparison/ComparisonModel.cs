@@ -1,4 +1,4 @@
-using EvalLoop.Reporting.Statistics;
+using EvalLoop.Core.Statistics;
 using EvalLoop.Reporting.Text;
 
 namespace EvalLoop.Reporting.Comparison;

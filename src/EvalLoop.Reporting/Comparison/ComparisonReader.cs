@@ -2,8 +2,8 @@ using System.Globalization;
 using EvalLoop.Core.Experiments;
 using EvalLoop.Core.Running;
 using EvalLoop.Core.Runs;
+using EvalLoop.Core.Statistics;
 using EvalLoop.Reporting.Runs;
-using EvalLoop.Reporting.Statistics;
 using EvalLoop.Reporting.Text;
 
 namespace EvalLoop.Reporting.Comparison;

@@ -1,4 +1,4 @@
-using EvalLoop.Reporting.Statistics;
+using EvalLoop.Core.Statistics;
 
 namespace EvalLoop.Reporting.Comparison;
 
@@ -10,7 +10,7 @@ internal sealed record ScorerComparison(
     string Scorer,
     double? BaselineMean,
     double? CandidateMean,
-    BootstrapInterval MeanDifference,
+    BootstrapResult MeanDifference,
     double BaselinePassRate,
     double CandidatePassRate,
     int Verdicts,

@@ -1,7 +1,7 @@
 using EvalLoop.Core.Experiments;
 using EvalLoop.Core.Runs;
+using EvalLoop.Core.Statistics;
 using EvalLoop.Service.Composition;
-using EvalLoop.Suggestions.Verification;
 
 namespace EvalLoop.Service.Regressions;
 

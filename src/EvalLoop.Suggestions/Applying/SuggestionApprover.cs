@@ -33,6 +33,11 @@ public sealed class SuggestionApprover(
     /// <exception cref="KeyNotFoundException">No suggestion has that id.</exception>
     /// <exception cref="InvalidOperationException">It is not pending, or its kind cannot be applied.</exception>
     /// <exception cref="SuggestionConflictException">The file changed since the suggestion was made (for a goal draft: one of its new files exists now with other content); nothing was written.</exception>
+    /// <remarks>
+    /// When a later file of a several-file suggestion is refused after earlier ones were written, those are put back and
+    /// the exception (of the same kind, the refusal as its inner exception) names each file restored and each that could
+    /// not be (one changed since this approval wrote it is left as it is).
+    /// </remarks>
     public async Task<ApprovalResult> ApproveAsync(string id, string by, string? reason = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(id);
@@ -76,11 +81,10 @@ public sealed class SuggestionApprover(
                 applied.Add((edit, change));
             }
         }
-        catch
+        catch (Exception ex) when (applied.Count > 0)
         {
             // All the suggestion's files or none: a later file refused, so the earlier ones are put back.
-            await UndoAsync(applied, id, "a later file of the approval was refused");
-            throw;
+            throw await UndoAsync(applied, id, "a later file of the approval was refused", ex);
         }
 
         try
@@ -95,30 +99,73 @@ public sealed class SuggestionApprover(
         {
             // Someone decided the suggestion between our write and our decision (a concurrent rejection): put the files
             // back as they were, as recorded versions too, so no file carries a change nobody approved.
-            await UndoAsync(applied, id, "the approval lost a race with another decision");
-            throw;
+            throw await UndoAsync(applied, id, "the approval lost a race with another decision", ex);
         }
     }
 
-    /// <summary>Puts back, newest first, the files an approval wrote, each as a recorded version (a file that did not exist is removed).</summary>
-    private async Task UndoAsync(List<(Edit Edit, FileVersionChange Change)> applied, string id, string why)
+    /// <summary>
+    /// Puts back, newest first, the files an approval wrote, each as a recorded version (a file that did not exist is
+    /// removed), and returns the exception to throw instead of <paramref name="cause"/>: of the same kind, with
+    /// <paramref name="cause"/> as its inner exception and a message that says which files were put back and which were
+    /// not. A file is put back only while it still holds what this approval wrote; one changed since is someone else's
+    /// edit and is left as it is. One file that cannot be put back does not stop the others.
+    /// </summary>
+    private async Task<Exception> UndoAsync(List<(Edit Edit, FileVersionChange Change)> applied, string id, string why, Exception cause)
     {
+        var restored = new List<string>();
+        var problems = new List<string>();
         for (var i = applied.Count - 1; i >= 0; i--)
         {
             var (edit, change) = applied[i];
             var undo = change.Next with { Id = 0, Content = edit.BaseContent, Sha256 = edit.BaseSha256, ContentVersion = edit.BaseVersion, SuggestionId = null, Note = $"restored: {why} ({id})" };
-            await versions.RecordChangeAsync(change.Next, undo, async token =>
+            try
             {
-                if (edit.BaseExisted)
+                // Cancellation is not passed on: a half-undone approval is worse than a late one.
+                await versions.RecordChangeAsync(change.Next, undo, async token =>
                 {
-                    await AtomicFile.WriteAsync(edit.FullPath, edit.BaseContent, token);
-                }
-                else
-                {
-                    File.Delete(edit.FullPath);
-                }
-            }, CancellationToken.None);
+                    // Under the version store's lock, like the write it undoes.
+                    var current = await ReadAsync(edit.FullPath, token);
+                    if (FileContentHash.Compute(current) != change.Next.Sha256)
+                    {
+                        throw new SuggestionConflictException("it changed after this approval wrote it, so it was left as it is");
+                    }
+
+                    if (edit.BaseExisted)
+                    {
+                        await AtomicFile.WriteAsync(edit.FullPath, edit.BaseContent, token);
+                    }
+                    else
+                    {
+                        File.Delete(edit.FullPath);
+                    }
+                }, CancellationToken.None);
+                restored.Add(edit.RelativePath);
+            }
+            catch (Exception ex)
+            {
+                // Whatever went wrong (the file, the disk, the database), the other files are still put back and the cause is kept.
+                problems.Add($"{edit.RelativePath} was NOT restored ({ex.Message}); it may still hold the change of suggestion {id}: check it, and restore its version {change.Previous.Id} by hand if needed (evalloop versions restore {change.Previous.Id})");
+            }
         }
+
+        var message = cause.Message;
+        if (restored.Count > 0)
+        {
+            message += $" Rolled back: {string.Join(", ", restored)} restored to the content before the approval.";
+        }
+
+        if (problems.Count > 0)
+        {
+            message += $" {string.Join("; ", problems)}.";
+        }
+
+        return cause switch
+        {
+            SuggestionConflictException => new SuggestionConflictException(message, cause),
+            SuggestionConcurrencyException => new SuggestionConcurrencyException(message, cause),
+            OperationCanceledException canceled => new OperationCanceledException(message, cause, canceled.CancellationToken),
+            _ => new InvalidOperationException(message, cause),
+        };
     }
 
     /// <summary>Rejects the pending suggestion <paramref name="id"/>; the reason is required and kept, and the same change is never proposed again.</summary>

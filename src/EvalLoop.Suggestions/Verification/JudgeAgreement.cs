@@ -24,7 +24,7 @@ public static class JudgeAgreement
         {
             var trials = @case.OrderBy(g => g.Trial).ToList();
             var caseHasPair = false;
-            var caseFlips = false;
+            var flipped = new List<string>();
             foreach (var group in trials.GroupBy(g => TextKey.Normalize(g.Output)))
             {
                 var members = group.ToList();
@@ -38,7 +38,11 @@ public static class JudgeAgreement
                 var fails = members.Count - passes;
                 pairs += members.Count * (members.Count - 1) / 2;
                 agreeing += (passes * (passes - 1) / 2) + (fails * (fails - 1) / 2);
-                caseFlips |= passes > 0 && fails > 0;
+                if (passes > 0 && fails > 0)
+                {
+                    // Only the equivalent answers graded both ways show the judge disagreeing with itself.
+                    flipped.AddRange(members.Select(m => m.Output ?? string.Empty));
+                }
             }
 
             if (caseHasPair)
@@ -46,9 +50,9 @@ public static class JudgeAgreement
                 compared++;
             }
 
-            if (caseFlips)
+            if (flipped.Count > 0)
             {
-                flipping.Add(new JudgeFlip(@case.Key, trials.Count, trials.Count(t => t.Passed), trials.Select(t => t.Output ?? string.Empty).Distinct(StringComparer.Ordinal).Take(3).ToList()));
+                flipping.Add(new JudgeFlip(@case.Key, trials.Count, trials.Count(t => t.Passed), flipped.Distinct(StringComparer.Ordinal).Take(3).ToList()));
             }
         }
 
@@ -91,7 +95,7 @@ public static class JudgeAgreement
 /// </summary>
 public sealed record JudgeAgreementFigures(int ComparedCases, int FlippingCases, double FlipRate, int Pairs, double PairwiseAgreement, double? FleissKappa, IReadOnlyList<JudgeFlip> Flips);
 
-/// <summary>A case the judge graded both ways: its trials, how many passed, and (up to 3 of) its outputs.</summary>
+/// <summary>A case the judge graded both ways: its trials, how many passed, and (up to 3 of) the equivalent outputs it graded both ways.</summary>
 public sealed record JudgeFlip(string CaseId, int Trials, int Passed, IReadOnlyList<string> Outputs);
 
 /// <summary>The judge's self-agreement on one run's stored outputs under the current and the proposed scorer.</summary>

@@ -1,3 +1,5 @@
+using EvalLoop.Core.Statistics;
+
 namespace EvalLoop.Suggestions.Verification;
 
 /// <summary>

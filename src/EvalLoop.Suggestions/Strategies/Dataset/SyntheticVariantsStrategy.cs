@@ -87,8 +87,11 @@ public sealed class SyntheticVariantsStrategy : ISuggestionStrategy
                 continue;
             }
 
-            var invented = written.Where(w => !context.Labels.Contains(w.Expected)).Select(w => w.Expected).Distinct(StringComparer.Ordinal).ToList();
-            var labelled = written.Where(w => context.Labels.Contains(w.Expected)).Take(context.Options.SyntheticCasesPerCluster).ToList();
+            var unknown = written.Where(w => !context.Labels.Contains(w.Expected)).ToList();
+            var invented = unknown.Select(w => w.Expected).Distinct(StringComparer.Ordinal).ToList();
+            var known = written.Where(w => context.Labels.Contains(w.Expected)).ToList();
+            var labelled = known.Take(context.Options.SyntheticCasesPerCluster).ToList();
+            var beyond = known.Count - labelled.Count;
             existingVectors ??= await Embedded.EmbedAsync(context.Embeddings, context.AllCases.Select(c => c.InputText).ToList(), cancellationToken);
             var vectors = await Embedded.EmbedAsync(context.Embeddings, labelled.Select(l => l.Input).ToList(), cancellationToken);
             var threshold = (float)context.Options.NearDuplicateSimilarity;
@@ -108,9 +111,10 @@ public sealed class SyntheticVariantsStrategy : ISuggestionStrategy
                 accepted.Add((labelled[i].Input, context.Labels.Find(labelled[i].Expected)!, vectors[i]));
             }
 
-            if (invented.Count > 0 || duplicates > 0)
+            if (unknown.Count > 0 || duplicates > 0 || beyond > 0)
             {
-                context.AddNote($"{Name}: of the model's {written.Count} case(s) for '{cluster.Name}', {written.Count - labelled.Count} had a label that is not a known one ({string.Join(", ", invented.Take(5))}) and {duplicates} repeated a case; they were dropped.");
+                var extra = beyond > 0 ? $"; {beyond} more than the {context.Options.SyntheticCasesPerCluster} asked for were not used" : string.Empty;
+                context.AddNote($"{Name}: of the model's {written.Count} case(s) for '{cluster.Name}', {unknown.Count} had a label that is not a known one ({string.Join(", ", invented.Take(5))}) and {duplicates} repeated a case; they were dropped{extra}.");
             }
 
             if (accepted.Count == 0)

@@ -82,19 +82,27 @@ public sealed partial class IgnoredInstructionStrategy : ISuggestionStrategy
         {
             foreach (var sentence in Sentences(text))
             {
-                if (LowerCase().IsMatch(sentence))
+                if (InstructionChecks.AsksForLowerCase(sentence))
                 {
-                    Add(new Instruction("lower-case", sentence, inSystem, o => o.Any(char.IsUpper), "Write the whole answer in lower case: no capital letters."));
+                    Add(new Instruction("lower-case", sentence, inSystem, o => !InstructionChecks.IsLowerCase(o), "Write the whole answer in lower case: no capital letters."));
                 }
 
-                if (OneWord().IsMatch(sentence))
+                if (InstructionChecks.AsksForOneWord(sentence))
                 {
-                    Add(new Instruction("one-word", sentence, inSystem, o => WordCount(o) > 1, "Answer with one single word."));
+                    Add(new Instruction("one-word", sentence, inSystem, o => !InstructionChecks.IsOneWord(o), "Answer with one single word."));
                 }
 
-                if (WordLimit().Match(sentence) is { Success: true } limit && int.TryParse(limit.Groups["n"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0)
+                if (WordLimit().Match(sentence) is { Success: true } limit && int.TryParse(limit.Groups["n"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var n))
                 {
-                    Add(new Instruction("word-limit", sentence, inSystem, o => WordCount(o) > n, $"Use at most {n} word{(n == 1 ? string.Empty : "s")} in the answer."));
+                    // "under 10 words" allows 9, "at most 10 words" allows 10.
+                    var strict = limit.Groups["strict"].Success;
+                    var max = strict ? n - 1 : n;
+                    if (max > 0)
+                    {
+                        Add(new Instruction("word-limit", sentence, inSystem, o => InstructionChecks.WordCount(o) > max, strict
+                            ? $"Use fewer than {n} words in the answer."
+                            : $"Use at most {n} word{(n == 1 ? string.Empty : "s")} in the answer."));
+                    }
                 }
 
                 if (allowed is { Count: >= 2 } && LabelOnly().IsMatch(sentence))
@@ -178,8 +186,6 @@ public sealed partial class IgnoredInstructionStrategy : ISuggestionStrategy
     private static IEnumerable<string> Sentences(string text) =>
         text.Split('\n').SelectMany(line => SentenceEnd().Split(line)).Select(s => s.Trim()).Where(s => s.Length > 0);
 
-    private static int WordCount(string text) => text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length;
-
     private static bool ContainsWord(string text, string label) =>
         Regex.IsMatch(text, $@"(?<![\p{{L}}\p{{N}}_]){Regex.Escape(label)}(?![\p{{L}}\p{{N}}_])", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
 
@@ -191,13 +197,7 @@ public sealed partial class IgnoredInstructionStrategy : ISuggestionStrategy
     [GeneratedRegex(@"  +")]
     private static partial Regex MultipleSpaces();
 
-    [GeneratedRegex(@"\blower[- ]?case\b", RegexOptions.IgnoreCase)]
-    private static partial Regex LowerCase();
-
-    [GeneratedRegex(@"\b(one|single|a) word\b", RegexOptions.IgnoreCase)]
-    private static partial Regex OneWord();
-
-    [GeneratedRegex(@"\b(at most|no more than|not more than|maximum of|up to|under|fewer than)\s+(?<n>\d{1,3})\s+words?\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\b((?<strict>under|fewer than|less than)|at most|no more than|not more than|maximum of|up to)\s+(?<n>\d{1,3})\s+words?\b", RegexOptions.IgnoreCase)]
     private static partial Regex WordLimit();
 
     [GeneratedRegex(@"\b(only the (label|answer|category|intent)|(label|answer|category|intent) only|just the (label|answer|category|intent)|nothing else)\b", RegexOptions.IgnoreCase)]

@@ -6,6 +6,7 @@ using EvalLoop.Core.Goals;
 using EvalLoop.Core.Scoring;
 using EvalLoop.Suggestions.Changes;
 using EvalLoop.Suggestions.Goals;
+using EvalLoop.Suggestions.Text;
 
 namespace EvalLoop.Suggestions.Strategies.Scorer;
 
@@ -85,14 +86,14 @@ public sealed partial class GoalCoverageStrategy : ISuggestionStrategy
             return ("one-of", new JsonObject { ["values"] = new JsonArray(labels.Select(l => (JsonNode)l).ToArray()) }, $"It asks for one of the known labels; one-of with the dataset's {labels.Count} labels measures it.");
         }
 
-        if (LowerCaseWords().IsMatch(text))
+        if (InstructionChecks.AsksForLowerCase(text))
         {
-            return ("regex", new JsonObject { ["pattern"] = "^[^A-Z]*$" }, "It asks for lower case; a regex that rejects any capital letter measures it.");
+            return ("regex", new JsonObject { ["pattern"] = InstructionChecks.LowerCasePattern }, "It asks for lower case; a regex that rejects any capital letter (in any script) measures it.");
         }
 
-        if (OneWordWords().IsMatch(text))
+        if (InstructionChecks.AsksForOneWord(text))
         {
-            return ("regex", new JsonObject { ["pattern"] = @"^\s*\S+\s*$" }, "It asks for a single word; a regex for one run of non-space characters measures it.");
+            return ("regex", new JsonObject { ["pattern"] = InstructionChecks.OneWordPattern }, "It asks for a single word; a regex for one run of non-space characters measures it.");
         }
 
         if (NumberLeakWords().IsMatch(text))
@@ -133,12 +134,6 @@ public sealed partial class GoalCoverageStrategy : ISuggestionStrategy
 
     [GeneratedRegex(@"\bone of\b|\blabel set\b|\bknown (labels?|intents?|categor(y|ies)|classes)\b|\ballowed (labels?|answers?|values?)\b|\bvalid (label|intent|category)\b", RegexOptions.IgnoreCase)]
     private static partial Regex LabelSetWords();
-
-    [GeneratedRegex(@"\blower[- ]?case\b", RegexOptions.IgnoreCase)]
-    private static partial Regex LowerCaseWords();
-
-    [GeneratedRegex(@"\b(one|single|a) word\b", RegexOptions.IgnoreCase)]
-    private static partial Regex OneWordWords();
 
     [GeneratedRegex(@"\b(never|not|no|without)\b.*\b(account|card|credit[- ]card|iban)s?\b.*\bnumbers?\b", RegexOptions.IgnoreCase)]
     private static partial Regex NumberLeakWords();

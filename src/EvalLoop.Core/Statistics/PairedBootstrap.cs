@@ -1,13 +1,16 @@
-namespace EvalLoop.Reporting.Statistics;
+namespace EvalLoop.Core.Statistics;
 
 /// <summary>
-/// A percentile bootstrap confidence interval of the mean paired difference (after − before) of scores: resample the
-/// pairs with replacement, take the mean difference of each resample, and read the 2.5th and 97.5th percentiles.
-/// Resampling pairs keeps each case's two scores together, which is what makes the comparison paired.
+/// Percentile bootstrap confidence interval of the mean paired difference (after − before) of scores: resample the
+/// pairs with replacement, take each resample's mean difference, read the 2.5th and 97.5th percentiles (type 7
+/// interpolation, the default of R and NumPy). Resampling pairs keeps each case's two scores together, which is what
+/// makes the comparison paired. Seeded, so the same runs give the same interval.
 /// </summary>
-internal static class PairedBootstrap
+public static class PairedBootstrap
 {
-    public static BootstrapInterval MeanDifference(IReadOnlyList<double> before, IReadOnlyList<double> after, int resamples, int seed, double confidence = 0.95)
+    public const int DefaultResamples = 2000;
+
+    public static BootstrapResult MeanDifference(IReadOnlyList<double> before, IReadOnlyList<double> after, int resamples = DefaultResamples, int seed = 20250601, double confidence = 0.95)
     {
         ArgumentNullException.ThrowIfNull(before);
         ArgumentNullException.ThrowIfNull(after);
@@ -20,7 +23,7 @@ internal static class PairedBootstrap
         var n = before.Count;
         if (n == 0)
         {
-            return new BootstrapInterval(0, 0, 0, 0, confidence);
+            return new BootstrapResult(0, 0, 0, 0, confidence, resamples);
         }
 
         var differences = new double[n];
@@ -32,8 +35,6 @@ internal static class PairedBootstrap
         }
 
         var means = new double[resamples];
-
-        // A seeded generator: the same runs give the same report.
         var random = new Random(seed);
         for (var r = 0; r < resamples; r++)
         {
@@ -48,12 +49,13 @@ internal static class PairedBootstrap
 
         Array.Sort(means);
         var alpha = (1 - confidence) / 2;
-        return new BootstrapInterval(total / n, Quantile(means, alpha), Quantile(means, 1 - alpha), n, confidence);
+        return new BootstrapResult(total / n, Quantile(means, alpha), Quantile(means, 1 - alpha), n, confidence, resamples);
     }
 
-    /// <summary>Linear interpolation between order statistics (type 7, the default of R and NumPy).</summary>
-    internal static double Quantile(double[] sorted, double p)
+    /// <summary>Linear interpolation between order statistics (type 7).</summary>
+    public static double Quantile(double[] sorted, double p)
     {
+        ArgumentNullException.ThrowIfNull(sorted);
         var h = (sorted.Length - 1) * p;
         var lo = (int)Math.Floor(h);
         var hi = Math.Min(lo + 1, sorted.Length - 1);

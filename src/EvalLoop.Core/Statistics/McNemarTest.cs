@@ -1,4 +1,4 @@
-namespace EvalLoop.Suggestions.Verification;
+namespace EvalLoop.Core.Statistics;
 
 /// <summary>
 /// McNemar's test of paired pass/fail outcomes on the same cases: only the discordant pairs count, <c>fixed</c> (failed
@@ -6,8 +6,8 @@ namespace EvalLoop.Suggestions.Verification;
 /// the exact two-sided binomial test is used, otherwise the chi-square test with continuity correction (Edwards).
 /// </summary>
 /// <remarks>
-/// The same method as the comparison report's (EvalLoop.Reporting), so a suggestion's p-value and the diff report of
-/// the runs it came from agree; adapters may not reference each other, hence the copy.
+/// One implementation for the comparison report, a suggestion's verification and the service's regression check, so
+/// a suggestion's p-value, the diff report of the runs it came from and a regression alert agree.
 /// </remarks>
 public static class McNemarTest
 {
@@ -71,12 +71,4 @@ public static class McNemarTest
         var max = Math.Max(a, b);
         return max + Math.Log(Math.Exp(a - max) + Math.Exp(b - max));
     }
-}
-
-/// <summary>The outcome of <see cref="McNemarTest"/>: discordant counts, the two-sided p-value and the method.</summary>
-/// <param name="Statistic">The continuity-corrected chi-square statistic; null for the exact test.</param>
-public sealed record McNemarResult(int Fixed, int Broken, double PValue, string Method, double? Statistic)
-{
-    public const string ExactMethod = "exact-binomial";
-    public const string ChiSquareMethod = "chi-square-continuity-corrected";
 }
