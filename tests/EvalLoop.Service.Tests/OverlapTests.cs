@@ -22,11 +22,17 @@ public sealed class OverlapTests
         await TriggerAsync(host);
         await ServiceHost.EventuallyAsync(() => Task.FromResult(model.RequestCount), n => n > 0, "the first run to call the model");
 
+        var inFlight = model.RequestCount;
+
         // Act
         await TriggerAsync(host);
-        release.Set();
 
-        // Assert
+        // Assert: while the first run is held, the queued trigger starts nothing (no model call, no run, no job ended).
+        await ServiceHost.HoldsAsync(
+            async () => (Requests: model.RequestCount, Runs: (await host.GetJsonAsync($"/api/runs?experiment={Slow}")).AsArray(), History: (await host.GetJsonAsync($"/api/schedules/{Slow}/history")).AsArray()),
+            s => s.Requests == inFlight && s.Runs.Count == 1 && s.Runs[0]!["status"]!.GetValue<string>() == "running" && s.History.Count == 0,
+            "the second trigger to wait while the first run is still running");
+        release.Set();
         var history = await HistoryAsync(host, h => h.Count == 2);
         history.Select(h => h!["outcome"]!.GetValue<string>()).Should().Equal("succeeded", "succeeded");
         var runs = (await host.GetJsonAsync($"/api/runs?experiment={Slow}")).AsArray();
