@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using EvalLoop.Core.Runs;
 using EvalLoop.Service.Regressions;
 using EvalLoop.TestUtilities;
 using Microsoft.Extensions.Logging;
@@ -143,6 +144,32 @@ public sealed class RegressionTests
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         listener.Start();
         return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    [Fact]
+    public async Task ListsEveryScorerOfAFlaggedRunHoweverMany()
+    {
+        // Arrange: a run flagged on more scorers than the list reads per run to find the newest runs.
+        await using var host = await ServiceHost.StartAsync();
+        var baseline = await host.RunAsync();
+        var older = await host.RunAsync();
+        var newer = await host.RunAsync();
+        var at = DateTimeOffset.UtcNow;
+        await host.Services.Regressions.SaveAsync([new RunRegression(older, baseline, ServiceHost.Experiment, "exact-match", 1.0, 0.5, 0.01, 6, at)]);
+        await host.Services.Regressions.SaveAsync([.. Enumerable.Range(0, 60).Select(i => new RunRegression(newer, baseline, ServiceHost.Experiment, $"scorer-{i:D2}", 1.0, 0.5, 0.01, 6, at.AddMinutes(1)))]);
+
+        // Act
+        var one = (await host.GetJsonAsync("/api/regressions?limit=1")).AsArray();
+        var all = (await host.GetJsonAsync("/api/regressions")).AsArray();
+        var listed = (await host.GetJsonAsync($"/api/runs?experiment={ServiceHost.Experiment}")).AsArray();
+
+        // Assert
+        one.Should().ContainSingle().Which!["scorers"]!.AsArray().Should().HaveCount(60);
+        all.Select(r => r!["run_id"]!.GetValue<string>()).Should().Equal(newer, older);
+        all[0]!["scorers"]!.AsArray().Should().HaveCount(60);
+        listed.Single(r => r!["id"]!.GetValue<string>() == newer)!["regression"]!["scorers"]!.AsArray().Should().HaveCount(60);
+        listed.Single(r => r!["id"]!.GetValue<string>() == older)!["regression"]!["scorers"]!.AsArray().Should().ContainSingle();
+        listed.Single(r => r!["id"]!.GetValue<string>() == baseline)!["regression"].Should().BeNull();
     }
 
     [Fact]
