@@ -11,9 +11,7 @@ public sealed class CliGoalTests
     {
         // Arrange
         using var workspace = CliProcess.CopySampleWorkspace();
-        string[] labels = ["billing", "bug", "other"];
-        workspace.Write("datasets/mini.jsonl", string.Concat(Enumerable.Range(0, 12).Select(i =>
-            $$"""{"id": "m{{i}}", "input": "ticket about {{labels[i % 3]}} number {{i}}", "expected": "{{labels[i % 3]}}"}""" + "\n")));
+        WriteMiniDataset(workspace, cases: 12);
 
         // Act: the sample goal before any run, then a draft
         var list = await CliProcess.RunAsync(workspace.Path, "goal", "list", "--json");
@@ -72,9 +70,7 @@ public sealed class CliGoalTests
     {
         // Arrange
         using var workspace = CliProcess.CopySampleWorkspace();
-        string[] labels = ["billing", "bug", "other"];
-        workspace.Write("datasets/mini.jsonl", string.Concat(Enumerable.Range(0, 6).Select(i =>
-            $$"""{"id": "m{{i}}", "input": "ticket about {{labels[i % 3]}} number {{i}}", "expected": "{{labels[i % 3]}}"}""" + "\n")));
+        WriteMiniDataset(workspace, cases: 6);
         var draft = await CliProcess.RunAsync(workspace.Path, "goal", "new", "mini-routing", "Route each ticket to the right label; accuracy >= 0.5", "--dataset", "mini", "--json");
         draft.ExitCode.Should().Be(0, draft.ToString());
         using var draftJson = JsonDocument.Parse(draft.Stdout);
@@ -90,5 +86,13 @@ public sealed class CliGoalTests
         runs.ExitCode.Should().Be(0, runs.ToString());
         using var runsJson = JsonDocument.Parse(runs.Stdout);
         runsJson.RootElement.EnumerateArray().Should().ContainSingle(r => r.GetProperty("experiment").GetString() == "mini-routing", "the drafted experiment ran once");
+    }
+
+    /// <summary>A small three-label ticket dataset, <c>datasets/mini.jsonl</c>.</summary>
+    private static void WriteMiniDataset(TempWorkspace workspace, int cases)
+    {
+        string[] labels = ["billing", "bug", "other"];
+        workspace.Write("datasets/mini.jsonl", string.Concat(Enumerable.Range(0, cases).Select(i =>
+            $$"""{"id": "m{{i}}", "input": "ticket about {{labels[i % 3]}} number {{i}}", "expected": "{{labels[i % 3]}}"}""" + "\n")));
     }
 }
