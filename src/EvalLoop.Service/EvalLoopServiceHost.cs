@@ -68,6 +68,9 @@ public static class EvalLoopServiceHost
         builder.Services.AddQuartz(q =>
         {
             q.UseDefaultThreadPool(4);
+            // Without this Quartz waits for running jobs at shutdown without cancelling their token, so a stop would hang
+            // until the run ended (or the host's shutdown timeout) instead of leaving it interrupted for a resume.
+            q.ConfigureScheduler(o => o.ShutdownJobInterruption = ShutdownJobInterruption.WhenWaitingForJobs);
             q.UsePersistentStore(store =>
             {
                 // The job store lives in the workspace database next to the runs: schedules and pending triggers survive a restart.

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Dapper;
 using EvalLoop.Core.Runs;
 
@@ -56,12 +57,20 @@ public sealed class SqliteRegressionStore(SqliteDatabase database) : IRegression
         await transaction.CommitAsync(cancellationToken);
     }
 
-    public async Task<IReadOnlyList<RunRegression>> ListForRunAsync(string runId, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<RunRegression>> ListForRunsAsync(IReadOnlyCollection<string> runIds, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(runId);
+        ArgumentNullException.ThrowIfNull(runIds);
+        if (runIds.Count == 0)
+        {
+            return [];
+        }
+
+        // One query for any number of runs: the ids travel as one JSON array (no limit on bound parameters).
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<Row>(new CommandDefinition(
-            Select + " WHERE run_id = @runId ORDER BY scorer", new { runId }, cancellationToken: cancellationToken));
+            Select + " WHERE run_id IN (SELECT value FROM json_each(@runIds)) ORDER BY run_id, scorer",
+            new { runIds = JsonSerializer.Serialize(runIds) },
+            cancellationToken: cancellationToken));
         return rows.Select(r => r.ToRegression()).ToList();
     }
 

@@ -11,9 +11,7 @@ public sealed class CliGoalTests
     {
         // Arrange
         using var workspace = CliProcess.CopySampleWorkspace();
-        string[] labels = ["billing", "bug", "other"];
-        workspace.Write("datasets/mini.jsonl", string.Concat(Enumerable.Range(0, 12).Select(i =>
-            $$"""{"id": "m{{i}}", "input": "ticket about {{labels[i % 3]}} number {{i}}", "expected": "{{labels[i % 3]}}"}""" + "\n")));
+        WriteMiniDataset(workspace, cases: 12);
 
         // Act: the sample goal before any run, then a draft
         var list = await CliProcess.RunAsync(workspace.Path, "goal", "list", "--json");
@@ -65,5 +63,36 @@ public sealed class CliGoalTests
         showJson.RootElement.GetProperty("problems").GetArrayLength().Should().Be(0, show.Stdout);
         text.ExitCode.Should().Be(0, text.ToString());
         text.Stdout.Should().Contain("UNCOVERED").And.Contain("overall:");
+    }
+
+    [Fact]
+    public async Task ApprovingAGoalDraftWithRerunRunsTheDraftedExperimentAsTheServiceDoes()
+    {
+        // Arrange
+        using var workspace = CliProcess.CopySampleWorkspace();
+        WriteMiniDataset(workspace, cases: 6);
+        var draft = await CliProcess.RunAsync(workspace.Path, "goal", "new", "mini-routing", "Route each ticket to the right label; accuracy >= 0.5", "--dataset", "mini", "--json");
+        draft.ExitCode.Should().Be(0, draft.ToString());
+        using var draftJson = JsonDocument.Parse(draft.Stdout);
+        var id = draftJson.RootElement.GetProperty("suggestion_id").GetString()!;
+
+        // Act
+        var approve = await CliProcess.RunAsync(workspace.Path, "suggestions", "approve", id, "--by", "tester", "--rerun");
+        var runs = await CliProcess.RunAsync(workspace.Path, "runs", "list", "--json");
+
+        // Assert
+        approve.ExitCode.Should().Be(0, approve.ToString());
+        approve.Stdout.Should().Contain("experiments/mini-routing.yaml").And.NotContain("does not apply");
+        runs.ExitCode.Should().Be(0, runs.ToString());
+        using var runsJson = JsonDocument.Parse(runs.Stdout);
+        runsJson.RootElement.EnumerateArray().Should().ContainSingle(r => r.GetProperty("experiment").GetString() == "mini-routing", "the drafted experiment ran once");
+    }
+
+    /// <summary>A small three-label ticket dataset, <c>datasets/mini.jsonl</c>.</summary>
+    private static void WriteMiniDataset(TempWorkspace workspace, int cases)
+    {
+        string[] labels = ["billing", "bug", "other"];
+        workspace.Write("datasets/mini.jsonl", string.Concat(Enumerable.Range(0, cases).Select(i =>
+            $$"""{"id": "m{{i}}", "input": "ticket about {{labels[i % 3]}} number {{i}}", "expected": "{{labels[i % 3]}}"}""" + "\n")));
     }
 }

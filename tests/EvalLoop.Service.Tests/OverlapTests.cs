@@ -22,11 +22,17 @@ public sealed class OverlapTests
         await TriggerAsync(host);
         await ServiceHost.EventuallyAsync(() => Task.FromResult(model.RequestCount), n => n > 0, "the first run to call the model");
 
+        var inFlight = model.RequestCount;
+
         // Act
         await TriggerAsync(host);
-        release.Set();
 
-        // Assert
+        // Assert: while the first run is held, the queued trigger starts nothing (no model call, no run, no job ended).
+        await ServiceHost.HoldsAsync(
+            async () => (Requests: model.RequestCount, Runs: (await host.GetJsonAsync($"/api/runs?experiment={Slow}")).AsArray(), History: (await host.GetJsonAsync($"/api/schedules/{Slow}/history")).AsArray()),
+            s => s.Requests == inFlight && s.Runs.Count == 1 && s.Runs[0]!["status"]!.GetValue<string>() == "running" && s.History.Count == 0,
+            "the second trigger to wait while the first run is still running");
+        release.Set();
         var history = await HistoryAsync(host, h => h.Count == 2);
         history.Select(h => h!["outcome"]!.GetValue<string>()).Should().Equal("succeeded", "succeeded");
         var runs = (await host.GetJsonAsync($"/api/runs?experiment={Slow}")).AsArray();
@@ -78,9 +84,32 @@ public sealed class OverlapTests
         schedules.Should().Equal(new Dictionary<string, string> { ["patient"] = "wait", [ServiceHost.Experiment] = "skip" });
     }
 
-    private static async Task<ServiceHost> SlowHostAsync(LoopbackOpenAiServer model, string? extra)
+    [Fact]
+    public async Task AJobCancelledByTheHostStoppingLinksTheRunItInterrupted()
     {
-        var host = await ServiceHost.CreateAsync();
+        // Arrange: no resume at the next start, so the interrupted run stays as the stop left it.
+        await using var model = await LoopbackOpenAiServer.StartAsync();
+        using var release = new ManualResetEventSlim();
+        model.Responder = _ => release.Wait(TimeSpan.FromSeconds(60)) ? "billing" : "timeout";
+        await using var host = await SlowHostAsync(model, extra: null, o => o with { ResumeInterrupted = false });
+        await TriggerAsync(host);
+        await ServiceHost.EventuallyAsync(() => Task.FromResult(model.RequestCount), n => n > 0, "the run to call the model");
+
+        // Act
+        await host.RestartAsync();
+        release.Set();
+
+        // Assert
+        var cancelled = (await HistoryAsync(host, h => h.Count == 1)).Single()!;
+        cancelled["outcome"]!.GetValue<string>().Should().Be("cancelled");
+        var run = (await host.GetJsonAsync($"/api/runs?experiment={Slow}")).AsArray().Should().ContainSingle().Subject!;
+        run["status"]!.GetValue<string>().Should().Be("interrupted");
+        cancelled["run_id"]!.GetValue<string>().Should().Be(run["id"]!.GetValue<string>(), "the cancelled job links the run it left interrupted");
+    }
+
+    private static async Task<ServiceHost> SlowHostAsync(LoopbackOpenAiServer model, string? extra, Func<EvalLoopServiceOptions, EvalLoopServiceOptions>? configure = null)
+    {
+        var host = await ServiceHost.CreateAsync(configure: configure);
         var settings = $"provider: openai\n  name: loopback-model\n  base_url: {model.OpenAiBaseUrl}\n  max_retries: 0\n  timeout_seconds: 90";
         await host.WriteAsync($"experiments/{Slow}.yaml", ServiceHost.ExperimentYaml(Slow, extra: extra, model: settings).Replace("concurrency: 2", "concurrency: 1", StringComparison.Ordinal));
         await host.RestartAsync();

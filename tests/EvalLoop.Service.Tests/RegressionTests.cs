@@ -3,6 +3,8 @@ using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using EvalLoop.Core.Runs;
+using EvalLoop.Service.Regressions;
 using EvalLoop.TestUtilities;
 using Microsoft.Extensions.Logging;
 
@@ -100,6 +102,76 @@ public sealed class RegressionTests
         (await host.Client.GetAsync("/api/regressions")).StatusCode.Should().Be(System.Net.HttpStatusCode.OK, "the host keeps serving");
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task AFailedWebhookIsLoggedWithItsHostButNeverItsUrl(bool answering)
+    {
+        // Arrange: a URL with secrets in its path and query, at a receiver answering 500 or at a port nothing listens on.
+        const string PathSecret = "path-secret-7f3a9c";
+        const string QuerySecret = "query-secret-b81e2d";
+        await using var webhook = await WebhookReceiver.StartAsync(status: StatusCodes.Status500InternalServerError);
+        var url = new UriBuilder(webhook.Url) { Path = $"/hook/{PathSecret}", Query = $"token={QuerySecret}" };
+        if (!answering)
+        {
+            url.Port = FreePort();
+        }
+
+        var logs = new CapturingLoggerProvider();
+        await using var host = await FewShotHostAsync(o => o with { WebhookUrl = url.Uri.ToString() }, logs.AddTo);
+        await host.RunAsync(FewShot);
+        await WritePromptAsync(host, wrong: Cases.Length);
+
+        // Act
+        var worse = await host.RunAsync(FewShot);
+
+        // Assert
+        if (answering)
+        {
+            (await webhook.NextAsync())["run_id"]!.GetValue<string>().Should().Be(worse, "the webhook was called");
+        }
+
+        var entries = logs.Entries;
+        entries.Should().NotBeEmpty();
+        entries.Should().NotContain(e => e.Contains(PathSecret) || e.Contains(QuerySecret), "the webhook URL may hold a secret");
+        entries.Should().Contain(e => e.Level == LogLevel.Warning && e.Category == typeof(RegressionWebhook).FullName
+            && e.Message.Contains(worse, StringComparison.Ordinal) && e.Message.Contains("127.0.0.1", StringComparison.Ordinal), "the failure is logged with the host");
+    }
+
+    /// <summary>A loopback port nothing listens on (one just released by the OS).</summary>
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    [Fact]
+    public async Task ListsEveryScorerOfAFlaggedRunHoweverMany()
+    {
+        // Arrange: a run flagged on more scorers than the list reads per run to find the newest runs.
+        await using var host = await ServiceHost.StartAsync();
+        var baseline = await host.RunAsync();
+        var older = await host.RunAsync();
+        var newer = await host.RunAsync();
+        var at = DateTimeOffset.UtcNow;
+        await host.Services.Regressions.SaveAsync([new RunRegression(older, baseline, ServiceHost.Experiment, "exact-match", 1.0, 0.5, 0.01, 6, at)]);
+        await host.Services.Regressions.SaveAsync([.. Enumerable.Range(0, 60).Select(i => new RunRegression(newer, baseline, ServiceHost.Experiment, $"scorer-{i:D2}", 1.0, 0.5, 0.01, 6, at.AddMinutes(1)))]);
+
+        // Act
+        var one = (await host.GetJsonAsync("/api/regressions?limit=1")).AsArray();
+        var all = (await host.GetJsonAsync("/api/regressions")).AsArray();
+        var listed = (await host.GetJsonAsync($"/api/runs?experiment={ServiceHost.Experiment}")).AsArray();
+
+        // Assert
+        one.Should().ContainSingle().Which!["scorers"]!.AsArray().Should().HaveCount(60);
+        all.Select(r => r!["run_id"]!.GetValue<string>()).Should().Equal(newer, older);
+        all[0]!["scorers"]!.AsArray().Should().HaveCount(60);
+        listed.Single(r => r!["id"]!.GetValue<string>() == newer)!["regression"]!["scorers"]!.AsArray().Should().HaveCount(60);
+        listed.Single(r => r!["id"]!.GetValue<string>() == older)!["regression"]!["scorers"]!.AsArray().Should().ContainSingle();
+        listed.Single(r => r!["id"]!.GetValue<string>() == baseline)!["regression"].Should().BeNull();
+    }
+
     [Fact]
     public async Task AFlaggedRunIsNotTheBaselineOfTheNextOne()
     {
@@ -178,9 +250,9 @@ public sealed class RegressionTests
         (await host.GetJsonAsync($"/api/runs/{baseline}"))["summary"]!["passed"]!.GetValue<int>().Should().Be(Cases.Length);
     }
 
-    private static async Task<ServiceHost> FewShotHostAsync(Func<EvalLoopServiceOptions, EvalLoopServiceOptions>? configure = null)
+    private static async Task<ServiceHost> FewShotHostAsync(Func<EvalLoopServiceOptions, EvalLoopServiceOptions>? configure = null, Action<ILoggingBuilder>? logging = null)
     {
-        var host = await ServiceHost.CreateAsync(configure: configure);
+        var host = await ServiceHost.CreateAsync(configure: configure, logging: logging);
         var dataset = new StringBuilder();
         for (var i = 0; i < Cases.Length; i++)
         {
@@ -241,7 +313,8 @@ public sealed class RegressionTests
             builder.WebHost.UseSetting(Microsoft.AspNetCore.Hosting.WebHostDefaults.ServerUrlsKey, "http://127.0.0.1:0");
             var app = builder.Build();
             var receiver = new WebhookReceiver(app);
-            app.MapPost("/hook", async (HttpContext context) =>
+            // A catch-all so that a test may put a secret in the path.
+            app.MapPost("/hook/{**rest}", async (HttpContext context) =>
             {
                 var body = await JsonNode.ParseAsync(context.Request.Body);
                 receiver._messages.Writer.TryWrite(body!);

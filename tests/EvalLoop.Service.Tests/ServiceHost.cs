@@ -14,6 +14,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace EvalLoop.Service.Tests;
 
@@ -25,12 +26,14 @@ public sealed class ServiceHost : IAsyncDisposable
     public const string ExperimentPath = "experiments/tickets.yaml";
 
     private readonly Func<EvalLoopServiceOptions, EvalLoopServiceOptions>? _configure;
+    private readonly Action<ILoggingBuilder>? _logging;
     private WebApplication? _app;
 
-    private ServiceHost(string root, Func<EvalLoopServiceOptions, EvalLoopServiceOptions>? configure)
+    private ServiceHost(string root, Func<EvalLoopServiceOptions, EvalLoopServiceOptions>? configure, Action<ILoggingBuilder>? logging)
     {
         Root = root;
         _configure = configure;
+        _logging = logging;
     }
 
     public string Root { get; }
@@ -47,8 +50,11 @@ public sealed class ServiceHost : IAsyncDisposable
         return host;
     }
 
-    /// <summary>Creates the workspace without starting the host (start it with <see cref="RestartAsync"/>).</summary>
-    public static async Task<ServiceHost> CreateAsync(string? schedule = null, Func<EvalLoopServiceOptions, EvalLoopServiceOptions>? configure = null)
+    /// <summary>
+    /// Creates the workspace without starting the host (start it with <see cref="RestartAsync"/>); <paramref name="logging"/>
+    /// adds to the logging of every start.
+    /// </summary>
+    public static async Task<ServiceHost> CreateAsync(string? schedule = null, Func<EvalLoopServiceOptions, EvalLoopServiceOptions>? configure = null, Action<ILoggingBuilder>? logging = null)
     {
         var root = Path.Combine(Path.GetTempPath(), "evalloop-service-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Path.Combine(root, "datasets"));
@@ -63,7 +69,7 @@ public sealed class ServiceHost : IAsyncDisposable
 
             """);
         await File.WriteAllTextAsync(Path.Combine(root, ExperimentPath), ExperimentYaml(Experiment, schedule));
-        return new ServiceHost(root, configure);
+        return new ServiceHost(root, configure, logging);
     }
 
     /// <summary>The YAML of an offline experiment on the tickets dataset; <paramref name="extra"/> is appended as top-level keys.</summary>
@@ -117,12 +123,27 @@ public sealed class ServiceHost : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Polls <paramref name="probe"/> every 50 ms for <paramref name="seconds"/> and fails as soon as <paramref name="holds"/>
+    /// does not: the way to assert that something does not happen (an overlapping run would show within milliseconds).
+    /// </summary>
+    public static async Task HoldsAsync<T>(Func<Task<T>> probe, Func<T, bool> holds, string what, double seconds = 2)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (DateTime.UtcNow < deadline)
+        {
+            var value = await probe();
+            holds(value).Should().BeTrue($"expected {what}, but saw {value}");
+            await Task.Delay(50);
+        }
+    }
+
     /// <summary>Stops the host (if running) and starts a new one on the same workspace and database.</summary>
     public async Task RestartAsync()
     {
         await StopAsync();
         var options = new EvalLoopServiceOptions { Workspace = Root, Urls = "http://127.0.0.1:0", Token = Token, Suggest = false };
-        _app = EvalLoopServiceHost.Build(_configure?.Invoke(options) ?? options);
+        _app = EvalLoopServiceHost.Build(_configure?.Invoke(options) ?? options, _logging);
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         Client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(20) };

@@ -24,7 +24,7 @@ public sealed class GoalListCommand : EvalLoopCommand<GoalListCommand.Settings>
         var reports = new List<GoalReport>();
         foreach (var name in loader.List())
         {
-            reports.Add(await GoalView.MeasureAsync(services, await loader.LoadAsync(name, cancellationToken), cancellationToken));
+            reports.Add(await services.GoalMeasurement.MeasureAsync(await loader.LoadAsync(name, cancellationToken), cancellationToken));
         }
 
         if (settings.Json)

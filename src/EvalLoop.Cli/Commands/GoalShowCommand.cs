@@ -26,7 +26,7 @@ public sealed class GoalShowCommand : EvalLoopCommand<GoalShowCommand.Settings>
     {
         using var services = EvalLoopServices.Create(settings);
         var goal = await new GoalLoader(services.Layout).LoadAsync(settings.Name, cancellationToken);
-        var report = await GoalView.MeasureAsync(services, goal, cancellationToken);
+        var report = await services.GoalMeasurement.MeasureAsync(goal, cancellationToken);
         if (settings.Json)
         {
             Console.Out.WriteLine(GoalView.Json(report, services.Layout.Root).ToJsonString(RunReportJson.Options));

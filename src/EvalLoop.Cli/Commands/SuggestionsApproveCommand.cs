@@ -13,14 +13,15 @@ namespace EvalLoop.Cli.Commands;
 /// <summary>
 /// <c>evalloop suggestions approve ID [--rerun]</c>: write the suggestion's change into the prompt, dataset or scorer
 /// file (or a goal draft's new files) as a new version (the previous content stays in the version history), refusing if the file changed since the
-/// suggestion was made; with <c>--rerun</c>, run the experiment again on the new version.
+/// suggestion was made; with <c>--rerun</c>, run the experiment again on the new version (for a goal draft, the
+/// experiments it wrote, as the service does).
 /// </summary>
 public sealed class SuggestionsApproveCommand : EvalLoopCommand<SuggestionsApproveCommand.Settings>
 {
     public sealed class Settings : SuggestionsDecisionSettings
     {
         [CommandOption("--rerun")]
-        [Description("Run the experiment again after writing the new version, and show the result.")]
+        [Description("Run the experiment again after writing the new version (for a goal draft, the experiments it wrote), and show the result.")]
         public bool Rerun { get; init; }
     }
 
@@ -54,12 +55,23 @@ public sealed class SuggestionsApproveCommand : EvalLoopCommand<SuggestionsAppro
         if (result.Suggestion.Kind == SuggestionKinds.Goal)
         {
             GoalApproveCommand.WriteApproved(Out, result);
-            if (settings.Rerun)
+            if (!settings.Rerun)
             {
-                Out.MarkupLine(Markup.Escape("  --rerun does not apply to a goal draft: run the drafted experiment when you are ready (evalloop run NAME)."));
+                return ExitCodes.Success;
             }
 
-            return ExitCodes.Success;
+            // As the service does: run the experiments the draft wrote, each on its own; the exit code is the worst.
+            var exitCode = ExitCodes.Success;
+            foreach (var drafted in result.DraftedExperiments)
+            {
+                exitCode = Math.Max(exitCode, await RerunAsync(services, Path.GetFullPath(drafted.FilePath, services.Layout.Root), cancellationToken));
+                if (exitCode == ExitCodes.Interrupted)
+                {
+                    break;
+                }
+            }
+
+            return exitCode;
         }
 
         var version = result.Suggestion.ResultingVersion is { Length: > 12 } v ? v[..12] : result.Suggestion.ResultingVersion;
@@ -75,7 +87,13 @@ public sealed class SuggestionsApproveCommand : EvalLoopCommand<SuggestionsAppro
             return ExitCodes.Success;
         }
 
-        var experiment = await services.Experiments.LoadAsync(await ExperimentForAsync(services, result, cancellationToken), cancellationToken);
+        return await RerunAsync(services, await ExperimentForAsync(services, result, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>Runs the experiment at (or named) <paramref name="experimentPath"/> with progress and shows its summary; returns the exit code.</summary>
+    private static async Task<int> RerunAsync(EvalLoopServices services, string experimentPath, CancellationToken cancellationToken)
+    {
+        var experiment = await services.Experiments.LoadAsync(experimentPath, cancellationToken);
         var dataset = await services.Snapshots.SnapshotAsync(experiment.Dataset, cancellationToken);
         var outcome = await RunProgressDisplay.RunAsync(Out, experiment.Name, p => services.Runner.StartAsync(experiment, dataset, new RunOptions(), p, cancellationToken));
         Out.WriteLine();

@@ -7,16 +7,9 @@ using Spectre.Console;
 
 namespace EvalLoop.Cli.Output;
 
-/// <summary>Measures goals for <c>goal show</c> and <c>goal list</c>, and renders them as tables or JSON.</summary>
+/// <summary>Renders goals (measured by <see cref="GoalMeasurement"/>) for <c>goal show</c> and <c>goal list</c> as tables or JSON.</summary>
 internal static class GoalView
 {
-    /// <summary>
-    /// Loads and measures the goal. Problems with its references (an experiment that is not there, a scorer the
-    /// experiment does not have) are reported with the goal rather than thrown, so one broken link does not hide the rest.
-    /// </summary>
-    public static Task<GoalReport> MeasureAsync(EvalLoopServices services, GoalDefinition goal, CancellationToken cancellationToken) =>
-        Service.Api.GoalOverview.MeasureAsync(services, goal, cancellationToken);
-
     public static JsonObject Json(GoalReport report, string root) => new()
     {
         ["name"] = report.Goal.Name,

@@ -362,16 +362,17 @@ internal sealed class RunReportHtml(ReportOptions options)
             html.Write($"<p class=\"muted\" id=\"no-clusters\">No clusters: the analysis found no failure pattern.</p>\n");
         }
 
-        foreach (var cluster in analysis.Clusters.OrderBy(c => c.Index))
+        foreach (var cluster in model.Clusters)
         {
-            WriteCluster(html, model, cluster);
+            WriteCluster(html, cluster);
         }
 
         html.Write($"</section>\n");
     }
 
-    private static void WriteCluster(HtmlWriter html, RunReportModel model, FailureCluster cluster)
+    private static void WriteCluster(HtmlWriter html, FailureClusterView view)
     {
+        var cluster = view.Cluster;
         html.Write($"""
             <div class="cluster" id="cluster-{cluster.Index}">
             <h3>{cluster.Name} <span class="badge neutral">{Format.Count(cluster.Size)} results · {Format.Percent(cluster.Share)} of failures</span> <span class="badge neutral">{cluster.Kind}</span></h3>
@@ -403,7 +404,7 @@ internal sealed class RunReportHtml(ReportOptions options)
             html.Write($"</p>\n");
         }
 
-        if (cluster.Representatives.Count > 0)
+        if (view.Representatives.Count > 0)
         {
             html.Write($"""
                 <table class="representatives">
@@ -411,13 +412,11 @@ internal sealed class RunReportHtml(ReportOptions options)
                 <tbody>
 
                 """);
-            foreach (var member in cluster.Representatives)
+            foreach (var member in view.Representatives)
             {
-                model.Representatives.TryGetValue((member.CaseId, member.Trial), out var row);
-                var scores = row is null ? string.Empty : string.Join("\n", row.Result.Scores.Select(s => $"{s.Scorer}: {Format.Score(s.Score)} {(s.Passed ? "pass" : "fail")}{(s.Rationale is null ? string.Empty : " · " + s.Rationale)}"));
-                var output = row is null ? null : row.Result.Output ?? $"[{row.Result.ErrorKind}] {row.Result.ErrorMessage}";
+                var scores = member.Result is not { } result ? string.Empty : string.Join("\n", result.Scores.Select(s => $"{s.Scorer}: {Format.Score(s.Score)} {(s.Passed ? "pass" : "fail")}{(s.Rationale is null ? string.Empty : " · " + s.Rationale)}"));
                 html.Write($"""
-                    <tr><td>{member.CaseId}{(member.Trial > 1 ? $" #{member.Trial}" : string.Empty)}</td><td><div class="cell">{Cell(row?.Input)}</div></td><td><div class="cell">{Cell(row?.Expected)}</div></td><td><div class="cell">{Cell(output)}</div></td><td><div class="cell small">{Cell(scores)}</div></td></tr>
+                    <tr><td>{member.CaseId}{(member.Trial > 1 ? $" #{member.Trial}" : string.Empty)}</td><td><div class="cell">{ClusterRepresentative.Cell(member.Input)}</div></td><td><div class="cell">{ClusterRepresentative.Cell(member.Expected)}</div></td><td><div class="cell">{ClusterRepresentative.Cell(member.Output)}</div></td><td><div class="cell small">{ClusterRepresentative.Cell(scores)}</div></td></tr>
 
                     """);
             }
@@ -426,8 +425,6 @@ internal sealed class RunReportHtml(ReportOptions options)
         }
 
         html.Write($"<p><button type=\"button\" data-show-cluster=\"{cluster.Index}\">Show its {Format.Count(cluster.Size)} results in the case table</button></p>\n</div>\n");
-
-        string Cell(string? text) => text is null ? string.Empty : CellText.Truncate(text, 1000);
     }
 
     private static void WriteSuggestions(HtmlWriter html, RunReportModel model)

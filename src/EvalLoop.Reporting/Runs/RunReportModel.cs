@@ -37,8 +37,8 @@ internal sealed class RunReportModel
 
     public required IReadOnlyList<SliceChartData> Slices { get; init; }
 
-    /// <summary>The cluster representatives' results and cases, by (case id, trial).</summary>
-    public required IReadOnlyDictionary<(string CaseId, int Trial), CaseRow> Representatives { get; init; }
+    /// <summary>The clusters of <see cref="Analysis"/> by index, with their representatives' cases and results (empty without one).</summary>
+    public required IReadOnlyList<FailureClusterView> Clusters { get; init; }
 
     /// <summary>The case table's rows as UTF-8 JSON, ready for a script block (see <see cref="CaseTableJson"/>).</summary>
     public required ReadOnlyMemory<byte> CaseRowsJson { get; init; }

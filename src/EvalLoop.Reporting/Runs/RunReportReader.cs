@@ -123,7 +123,9 @@ internal sealed class RunReportReader(ReportSources sources, ReportOptions optio
                 Scores = scores,
                 Latencies = latencies,
                 Slices = slices.Result(options.MaxSliceCharts, options.MaxSlicesPerChart),
-                Representatives = representatives,
+                Clusters = analysis is null ? [] : FailureClusterView.Join(analysis, m => representatives.TryGetValue((m.CaseId, m.Trial), out var r)
+                    ? new ClusterRepresentative(m.CaseId, m.Trial, r.Input, r.Expected, r.Result)
+                    : new ClusterRepresentative(m.CaseId, m.Trial, null, null, null)),
                 CaseRowsJson = table.Complete(),
                 Rows = table.Rows,
                 DatasetFound = cursor.Found,

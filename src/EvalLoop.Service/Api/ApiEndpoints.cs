@@ -16,7 +16,7 @@ public static class ApiEndpoints
     /// <summary>Who a decision is recorded as when the API call names nobody.</summary>
     public const string DefaultDecider = "api";
 
-    /// <summary>How many scorers of one run <c>GET /api/regressions</c> expects at most when it pages by run.</summary>
+    /// <summary>How many scorers of one run <c>GET /api/regressions</c> expects when it reads rows to find the newest runs (more only means fewer runs listed, never fewer scorers).</summary>
     private const int MaxScorersPerRun = 50;
 
     public static IEndpointRouteBuilder MapEvalLoopApi(this IEndpointRouteBuilder endpoints)
@@ -56,9 +56,12 @@ public static class ApiEndpoints
 
         api.MapGet("/regressions", async (string? experiment, int? limit, EvalLoopServices services, CancellationToken ct) =>
         {
-            // The store lists one row per (run, scorer), newest first: read enough rows for `limit` runs of many scorers.
-            var runs = Math.Clamp(limit ?? 100, 1, 1000);
-            return Results.Ok(RegressionDto.Group(await services.Regressions.ListAsync(experiment, runs * MaxScorersPerRun, ct)).Take(runs));
+            // The store lists one row per (run, scorer), newest first: the newest `limit` flagged runs from those rows, then
+            // every row of those runs, so a run with many scorers is never cut short.
+            var limitRuns = Math.Clamp(limit ?? 100, 1, 1000);
+            var runIds = (await services.Regressions.ListAsync(experiment, limitRuns * MaxScorersPerRun, ct)).Select(r => r.RunId).Distinct(StringComparer.Ordinal).Take(limitRuns).ToList();
+            var byRun = RegressionDto.Group(await services.Regressions.ListForRunsAsync(runIds, ct)).ToDictionary(r => r.RunId, StringComparer.Ordinal);
+            return Results.Ok(runIds.Select(id => byRun[id]));
         }).WithName("ListRegressions").WithSummary("Runs flagged as regressions against their baseline, newest first, with the scorers that dropped.");
 
         api.MapGet("/suggestions", async (string? status, string? experiment, EvalLoopServices services, CancellationToken ct) =>

@@ -5,9 +5,8 @@ using EvalLoop.Service.Composition;
 namespace EvalLoop.Service.Api;
 
 /// <summary>
-/// Goals as the API and the web UI show them: each goal file in <c>experiments/goals/</c> measured by
-/// <see cref="GoalTracker"/>, with problems in its references (an experiment that is missing or does not name the
-/// goal, a scorer the experiment lacks) reported with the goal rather than thrown, so one broken link hides nothing else.
+/// Goals as the API and the web UI show them: each goal file in <c>experiments/goals/</c> measured (with its reference
+/// checks) by <see cref="GoalMeasurement"/>, shaped as <see cref="GoalDto"/>.
 /// </summary>
 public static class GoalOverview
 {
@@ -32,7 +31,7 @@ public static class GoalOverview
                 continue;
             }
 
-            result.Add(GoalDto.From(await MeasureAsync(services, goal, cancellationToken), services.Layout.Root, trends: null));
+            result.Add(GoalDto.From(await services.GoalMeasurement.MeasureAsync(goal, cancellationToken), services.Layout.Root, trends: null));
         }
 
         return result;
@@ -51,8 +50,9 @@ public static class GoalOverview
             return null;
         }
 
-        var report = await MeasureAsync(services, goal, cancellationToken);
-        var tracker = Tracker(services);
+        var measurement = services.GoalMeasurement;
+        var report = await measurement.MeasureAsync(goal, cancellationToken);
+        var tracker = measurement.Tracker;
         var trends = new Dictionary<GoalCoverage, IReadOnlyList<GoalTrendPoint>>();
         foreach (var cover in goal.Requirements.SelectMany(r => r.CoveredBy))
         {
@@ -62,41 +62,6 @@ public static class GoalOverview
         return GoalDto.From(report, services.Layout.Root, trends);
     }
 
-    /// <summary>Measures the goal and checks its references (the checks <c>evalloop goal show</c> makes too).</summary>
-    public static async Task<GoalReport> MeasureAsync(EvalLoopServices services, GoalDefinition goal, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(services);
-        ArgumentNullException.ThrowIfNull(goal);
-        var problems = new List<string>();
-        foreach (var name in goal.Experiments)
-        {
-            try
-            {
-                var experiment = await services.Experiments.LoadAsync(name, cancellationToken);
-                if (GoalReference.GoalName(experiment.Goal) != goal.Name)
-                {
-                    problems.Add($"experiment {name} does not name this goal (goal: {experiment.Goal ?? "none"})");
-                }
-
-                foreach (var cover in goal.Requirements.SelectMany(r => r.CoveredBy).Where(c => c.Experiment == name).DistinctBy(c => c.Scorer))
-                {
-                    if (experiment.Scorers.All(s => s.Name != cover.Scorer))
-                    {
-                        problems.Add($"experiment {name} has no scorer '{cover.Scorer}' (scorers: {string.Join(", ", experiment.Scorers.Select(s => s.Name))})");
-                    }
-                }
-            }
-            catch (WorkspaceFileException ex)
-            {
-                problems.Add($"experiment {name}: {ex.Message}");
-            }
-        }
-
-        var report = await Tracker(services).EvaluateAsync(goal, cancellationToken);
-        return report with { Problems = [.. problems, .. report.Problems] };
-    }
-
-    private static GoalTracker Tracker(EvalLoopServices services) => new(services.Runs, services.Runs, services.Datasets);
 }
 
 /// <summary>A goal and where it stands (status: met, missed, regressed, not-run, uncovered; or invalid when its file cannot be read).</summary>

@@ -29,16 +29,8 @@ public sealed record RegressionDto(string RunId, string BaselineRunId, string Ex
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(runs);
-        var result = new Dictionary<string, RegressionDto>(StringComparer.Ordinal);
-        foreach (var run in runs)
-        {
-            if (From(await services.Regressions.ListForRunAsync(run.Id, cancellationToken)) is { } regression)
-            {
-                result[run.Id] = regression;
-            }
-        }
-
-        return result;
+        var rows = await services.Regressions.ListForRunsAsync(runs.Select(r => r.Id).ToList(), cancellationToken);
+        return Group(rows).ToDictionary(r => r.RunId, StringComparer.Ordinal);
     }
 }
 

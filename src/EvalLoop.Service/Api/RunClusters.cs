@@ -1,4 +1,6 @@
+using System.Text.Json.Serialization;
 using EvalLoop.Core.Analysis;
+using EvalLoop.Reporting.Runs;
 using EvalLoop.Service.Composition;
 
 namespace EvalLoop.Service.Api;
@@ -9,6 +11,10 @@ namespace EvalLoop.Service.Api;
 /// </summary>
 public sealed record RunClusters(string RunId, bool Analyzed, int? Failures, string? AnalyzerVersion, DateTimeOffset? AnalyzedAt, IReadOnlyList<ClusterDto> Clusters)
 {
+    /// <summary>The clusters as the run report shows them (the web page renders these; the API shows <see cref="Clusters"/>).</summary>
+    [JsonIgnore]
+    public IReadOnlyList<FailureClusterView> Views { get; init; } = [];
+
     /// <summary>The run's clusters (empty and not analysed when the analyzer has not run on it).</summary>
     public static async Task<RunClusters> ReadAsync(EvalLoopServices services, string runId, CancellationToken cancellationToken = default)
     {
@@ -19,48 +25,23 @@ public sealed record RunClusters(string RunId, bool Analyzed, int? Failures, str
             return new RunClusters(runId, false, null, null, null, []);
         }
 
-        var wanted = analysis.Clusters.SelectMany(c => c.Representatives).Select(m => (m.CaseId, m.Trial)).ToHashSet();
-        var results = new Dictionary<(string, int), Core.Runs.CaseResult>();
-        await foreach (var result in services.Runs.ReadAsync(runId, cancellationToken))
-        {
-            if (wanted.Contains((result.CaseId, result.Trial)))
-            {
-                results[(result.CaseId, result.Trial)] = result;
-            }
-        }
-
-        var caseIds = wanted.Select(w => w.CaseId).ToHashSet(StringComparer.Ordinal);
-        var cases = new Dictionary<string, Core.Datasets.DatasetCase>(StringComparer.Ordinal);
-        if (caseIds.Count > 0 && await services.Runs.GetRunAsync(runId, cancellationToken) is { } run)
-        {
-            await foreach (var c in services.Datasets.ReadCasesAsync(run.DatasetVersion, run.Split, cancellationToken))
-            {
-                if (caseIds.Contains(c.Id))
-                {
-                    cases.TryAdd(c.Id, c);
-                }
-            }
-        }
-
-        var clusters = analysis.Clusters.OrderBy(c => c.Index).Select(c => new ClusterDto(
-            c.Id,
-            c.Index,
-            c.Name,
-            c.Description,
-            c.Kind,
-            c.Size,
-            c.Share,
-            c.NamedBy,
-            c.TopTerms,
-            c.ConfusionPairs,
-            c.ScorerFailures,
-            c.Representatives.Select(m =>
-            {
-                results.TryGetValue((m.CaseId, m.Trial), out var r);
-                cases.TryGetValue(m.CaseId, out var @case);
-                return new RepresentativeDto(m.CaseId, m.Trial, @case?.InputText, @case?.ExpectedText, r?.Output, r?.ErrorKind, r?.ErrorMessage);
-            }).ToList())).ToList();
-        return new RunClusters(runId, true, analysis.FailureCount, analysis.AnalyzerVersion, analysis.CreatedAt, clusters);
+        var views = await services.Runs.GetRunAsync(runId, cancellationToken) is { } run
+            ? await FailureClusterView.ReadAsync(analysis, run, services.Runs, services.Datasets, cancellationToken)
+            : FailureClusterView.Join(analysis, m => new ClusterRepresentative(m.CaseId, m.Trial, null, null, null));
+        var clusters = views.Select(v => new ClusterDto(
+            v.Cluster.Id,
+            v.Cluster.Index,
+            v.Cluster.Name,
+            v.Cluster.Description,
+            v.Cluster.Kind,
+            v.Cluster.Size,
+            v.Cluster.Share,
+            v.Cluster.NamedBy,
+            v.Cluster.TopTerms,
+            v.Cluster.ConfusionPairs,
+            v.Cluster.ScorerFailures,
+            v.Representatives.Select(r => new RepresentativeDto(r.CaseId, r.Trial, r.Input, r.Expected, r.Result?.Output, r.Result?.ErrorKind, r.Result?.ErrorMessage)).ToList())).ToList();
+        return new RunClusters(runId, true, analysis.FailureCount, analysis.AnalyzerVersion, analysis.CreatedAt, clusters) { Views = views };
     }
 }
 

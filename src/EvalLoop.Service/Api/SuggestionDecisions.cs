@@ -39,17 +39,11 @@ public sealed class SuggestionDecisions(EvalLoopServices services, ExperimentSch
     }
 
     /// <summary>
-    /// What a re-run after approval runs: the suggestion's experiment, or for a goal draft (named after the goal) the
-    /// experiment files the draft wrote.
+    /// What a re-run after approval runs: for a goal draft the experiments it wrote (<see cref="ApprovalResult.DraftedExperiments"/>,
+    /// as the CLI does), else the suggestion's experiment.
     /// </summary>
     private static IEnumerable<string> ExperimentsToRerun(ApprovalResult result) =>
-        result.Suggestion.Kind != SuggestionKinds.Goal
-            ? [result.Suggestion.ExperimentName]
-            : result.Files
-                .Select(f => f.FilePath.Replace('\\', '/'))
-                .Where(p => p.StartsWith("experiments/", StringComparison.Ordinal) && p.Count(c => c == '/') == 1
-                    && (p.EndsWith(".yaml", StringComparison.Ordinal) || p.EndsWith(".yml", StringComparison.Ordinal)))
-                .Select(p => Path.GetFileNameWithoutExtension(p));
+        result.Suggestion.Kind == SuggestionKinds.Goal ? result.DraftedExperiments.Select(f => f.Name) : [result.Suggestion.ExperimentName];
 
     /// <summary>Rejects <paramref name="id"/> with <paramref name="reason"/> (required).</summary>
     public async Task<DecisionOutcome> RejectAsync(string id, string by, string reason, CancellationToken cancellationToken = default)

@@ -68,6 +68,9 @@ public sealed class EvalLoopServices : IDisposable
     /// <summary>The goal files in <c>experiments/goals/</c>.</summary>
     public GoalLoader Goals { get; }
 
+    /// <summary>Measures a goal over the stored runs and checks its references (what every host shows for a goal).</summary>
+    public GoalMeasurement GoalMeasurement => new(Experiments, new GoalTracker(Runs, Runs, Datasets));
+
     public SqliteSuggestionStore Suggestions { get; }
 
     /// <summary>The version history of the experiment, dataset and scorer files approvals change.</summary>

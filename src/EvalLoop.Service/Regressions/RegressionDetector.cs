@@ -26,7 +26,9 @@ public sealed class RegressionDetector(EvalLoopServices services, EvalLoopServic
         ArgumentNullException.ThrowIfNull(run);
         RunRecord? latest = null;
         RunRecord? firstOfVersion = null;
-        foreach (var candidate in await services.Runs.ListRunsAsync(run.ExperimentName, "full", BaselineSearchDepth, cancellationToken))
+        var candidates = await services.Runs.ListRunsAsync(run.ExperimentName, "full", BaselineSearchDepth, cancellationToken);
+        var flagged = (await services.Regressions.ListForRunsAsync(candidates.Select(c => c.Id).ToList(), cancellationToken)).Select(r => r.RunId).ToHashSet(StringComparer.Ordinal);
+        foreach (var candidate in candidates)
         {
             if (candidate.Id != run.Id
                 && candidate.Status == RunStatus.Completed
@@ -34,7 +36,7 @@ public sealed class RegressionDetector(EvalLoopServices services, EvalLoopServic
                 && candidate.DatasetName == run.DatasetName
                 && candidate.DatasetVersion == run.DatasetVersion
                 && candidate.Split == run.Split
-                && (await services.Regressions.ListForRunAsync(candidate.Id, cancellationToken)).Count == 0)
+                && !flagged.Contains(candidate.Id))
             {
                 // Newest first: the last match of the run's prompt version is the first run of that version.
                 latest ??= candidate;

@@ -51,7 +51,7 @@ public sealed partial class RegressionWebhook(IHttpClientFactory clients, EvalLo
             }
             else
             {
-                LogRefused(logger, run.Id, (int)response.StatusCode);
+                LogRefused(logger, (int)response.StatusCode, new Uri(url).Host, run.Id);
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -70,8 +70,8 @@ public sealed partial class RegressionWebhook(IHttpClientFactory clients, EvalLo
     [LoggerMessage(Level = LogLevel.Information, Message = "Sent the regression of run {RunId} to the webhook ({Status})")]
     private static partial void LogSent(ILogger logger, string runId, int status);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The webhook answered {Status} to the regression of run {RunId}")]
-    private static partial void LogRefused(ILogger logger, string runId, int status);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The webhook at {Host} answered {Status} to the regression of run {RunId}")]
+    private static partial void LogRefused(ILogger logger, int status, string host, string runId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not send the regression of run {RunId} to the webhook at {Host}: {Error}")]
     private static partial void LogFailed(ILogger logger, string runId, string error, string host);

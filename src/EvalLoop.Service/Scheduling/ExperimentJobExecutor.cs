@@ -25,7 +25,7 @@ public sealed partial class ExperimentJobExecutor(
         ArgumentNullException.ThrowIfNull(context);
         var experiment = context.MergedJobDataMap.GetString(ExperimentJob.ExperimentKey) ?? context.JobDetail.Key.Name;
         var trigger = context.Trigger.Key.Equals(new TriggerKey(experiment, ExperimentSchedules.Group)) ? JobTriggers.Schedule : JobTriggers.Manual;
-        var started = timeProvider.GetUtcNow();
+        var startedAt = timeProvider.GetUtcNow();
         IDisposable? lease;
         try
         {
@@ -34,7 +34,7 @@ public sealed partial class ExperimentJobExecutor(
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // The host stopped while this job waited for the experiment's running job or resume.
-            await RecordAsync(experiment, trigger, JobOutcome.Cancelled, started, runId: null, "the host stopped while the job waited for the running one");
+            await RecordAsync(experiment, trigger, JobOutcome.Cancelled, startedAt, runId: null, "the host stopped while the job waited for the running one");
             return;
         }
 
@@ -42,13 +42,16 @@ public sealed partial class ExperimentJobExecutor(
         if (lease is null)
         {
             LogSkipped(logger, experiment);
-            await RecordAsync(experiment, trigger, JobOutcome.Skipped, started, runId: null, $"skipped: a run of {experiment} was still in progress (on_overlap: skip)");
+            await RecordAsync(experiment, trigger, JobOutcome.Skipped, startedAt, runId: null, $"skipped: a run of {experiment} was still in progress (on_overlap: skip)");
             return;
         }
 
+        // The run's id as soon as it starts: a job cancelled or failed after that (mid-run, or in a step after the run)
+        // still links the run it left behind.
+        var runStarted = new RunIdCapture();
         try
         {
-            var run = await pipeline.RunAsync(experiment, cancellationToken);
+            var run = await pipeline.RunAsync(experiment, runStarted, cancellationToken);
             context.Result = run.Id;
             var outcome = run.Status switch
             {
@@ -56,18 +59,18 @@ public sealed partial class ExperimentJobExecutor(
                 RunStatus.Interrupted when cancellationToken.IsCancellationRequested => JobOutcome.Cancelled,
                 _ => JobOutcome.Failed,
             };
-            await RecordAsync(experiment, trigger, outcome, started, run.Id, outcome == JobOutcome.Failed ? run.Error ?? $"the run ended {run.Status}" : null);
+            await RecordAsync(experiment, trigger, outcome, startedAt, run.Id, outcome == JobOutcome.Failed ? run.Error ?? $"the run ended {run.Status}" : null);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // The host is stopping: the run is stored as interrupted and is resumed at the next start.
             LogCancelled(logger, experiment);
-            await RecordAsync(experiment, trigger, JobOutcome.Cancelled, started, runId: null, "the host stopped");
+            await RecordAsync(experiment, trigger, JobOutcome.Cancelled, startedAt, runStarted.RunId, "the host stopped");
         }
         catch (Exception ex)
         {
             LogFailed(logger, ex, experiment);
-            await RecordAsync(experiment, trigger, JobOutcome.Failed, started, runId: null, ex.Message);
+            await RecordAsync(experiment, trigger, JobOutcome.Failed, startedAt, runStarted.RunId, ex.Message);
             throw new JobExecutionException(ex);
         }
     }

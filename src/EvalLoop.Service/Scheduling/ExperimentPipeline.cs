@@ -21,12 +21,15 @@ public sealed partial class ExperimentPipeline(
     RegressionWebhook webhook,
     ILogger<ExperimentPipeline> logger)
 {
-    /// <summary>Runs <paramref name="experiment"/> (a name in experiments/ or a path) through the loop; returns the run.</summary>
-    public async Task<RunRecord> RunAsync(string experiment, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Runs <paramref name="experiment"/> (a name in experiments/ or a path) through the loop; returns the run.
+    /// <paramref name="progress"/> hears of the run from its start, so a caller knows the run's id even when this throws.
+    /// </summary>
+    public async Task<RunRecord> RunAsync(string experiment, IProgress<RunProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         var definition = await services.Experiments.LoadAsync(experiment, cancellationToken);
         var dataset = await services.Snapshots.SnapshotAsync(definition.Dataset, cancellationToken);
-        var outcome = await services.Runner.StartAsync(definition, dataset, new RunOptions { UseCache = options.UseCache }, progress: null, cancellationToken);
+        var outcome = await services.Runner.StartAsync(definition, dataset, new RunOptions { UseCache = options.UseCache }, progress, cancellationToken);
         return await AfterRunAsync(definition, outcome, cancellationToken);
     }
 

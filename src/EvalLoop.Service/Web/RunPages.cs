@@ -1,4 +1,5 @@
 using EvalLoop.Core.Runs;
+using EvalLoop.Reporting.Runs;
 using EvalLoop.Service.Api;
 using EvalLoop.Service.Composition;
 using Microsoft.AspNetCore.Antiforgery;
@@ -110,8 +111,9 @@ public static class RunPages
         }
 
         page.Raw("</table>");
-        foreach (var c in clusters.Clusters)
+        foreach (var view in clusters.Views)
         {
+            var c = view.Cluster;
             page.Raw($"<section class=\"cluster\" id=\"cluster-{E(c.Index, "D")}\"><h2>{E(c.Name)}</h2><p>{E(c.Kind)} · {E(c.Size, "D")} results ({E(c.Share, "P0")} of failures) · named by {E(c.NamedBy)}</p><p>{E(c.Description)}</p>");
             if (c.TopTerms.Count > 0)
             {
@@ -124,10 +126,9 @@ public static class RunPages
             }
 
             page.Raw("<table class=\"representatives\"><tr><th>Case</th><th>Input</th><th>Expected</th><th>Output</th></tr>");
-            foreach (var r in c.Representatives)
+            foreach (var r in view.Representatives)
             {
-                var output = r.Output ?? (r.ErrorKind is null ? null : $"[{r.ErrorKind}] {r.ErrorMessage}");
-                page.Raw($"<tr><td>{E(r.CaseId)}{(r.Trial > 1 ? " #" + E(r.Trial, "D") : string.Empty)}</td><td><pre>{E(r.Input)}</pre></td><td><pre>{E(r.Expected)}</pre></td><td><pre>{E(output)}</pre></td></tr>");
+                page.Raw($"<tr><td>{E(r.CaseId)}{(r.Trial > 1 ? " #" + E(r.Trial, "D") : string.Empty)}</td><td><pre>{E(ClusterRepresentative.Cell(r.Input))}</pre></td><td><pre>{E(ClusterRepresentative.Cell(r.Expected))}</pre></td><td><pre>{E(ClusterRepresentative.Cell(r.Output))}</pre></td></tr>");
             }
 
             page.Raw("</table></section>");

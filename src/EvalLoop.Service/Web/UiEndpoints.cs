@@ -1,4 +1,5 @@
 using System.Globalization;
+using EvalLoop.Core.Runs;
 using EvalLoop.Core.Suggestions;
 using EvalLoop.Service.Api;
 using EvalLoop.Service.Composition;

@@ -53,4 +53,25 @@ public abstract class RegressionStoreContract<TStore>
         (await store.ListAsync("qa")).Should().ContainSingle().Which.PassRate.Should().Be(0.25);
         (await store.ListAsync(limit: 1)).Should().ContainSingle().Which.RunId.Should().Be("run-3");
     }
+
+    [Fact]
+    public async Task ListsEveryRegressionOfManyRunsByRunThenScorer()
+    {
+        // Arrange: more scorers on one run than a row cap per run would keep, and a run that is not flagged.
+        var store = await CreateStoreAsync();
+        await AddRunAsync("run-1", At);
+        await AddRunAsync("run-2", At.AddHours(1));
+        await AddRunAsync("run-3", At.AddHours(2));
+        var many = Enumerable.Range(0, 60).Select(i => new RunRegression("run-3", "run-1", "qa", $"scorer-{i:D2}", 1.0, 0.5, 0.01, 8, At.AddHours(2))).ToList();
+        await store.SaveAsync(many);
+        await store.SaveAsync([new RunRegression("run-2", "run-1", "qa", "exact-match", 1.0, 0.25, 0.02, 8, At.AddHours(1))]);
+
+        // Act
+        var rows = await store.ListForRunsAsync(["run-3", "run-1", "run-2", "no-such-run"]);
+
+        // Assert
+        rows.Select(r => (r.RunId, r.Scorer)).Should().Equal(new[] { ("run-2", "exact-match") }.Concat(many.Select(r => (r.RunId, r.Scorer))));
+        (await store.ListForRunsAsync([])).Should().BeEmpty();
+        (await store.ListForRunAsync("run-2")).Should().ContainSingle().Which.PassRate.Should().Be(0.25);
+    }
 }
