@@ -58,9 +58,11 @@ public sealed class SqliteFileVersionStore(SqliteDatabase database) : IFileVersi
         }
 
         await apply(cancellationToken);
+
+        // The file is written: from here on nothing is cancellable, or the file would carry a change no version records.
         var stored = replacement with { PreviousId = storedPrevious.Id };
-        var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(InsertSql, Row.From(stored), transaction, cancellationToken: cancellationToken));
-        await transaction.CommitAsync(cancellationToken);
+        var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(InsertSql, Row.From(stored), transaction, cancellationToken: CancellationToken.None));
+        await transaction.CommitAsync(CancellationToken.None);
         return new FileVersionChange(storedPrevious, stored with { Id = id });
     }
 

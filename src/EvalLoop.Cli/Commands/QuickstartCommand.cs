@@ -105,12 +105,15 @@ public sealed class QuickstartCommand : EvalLoopCommand<WorkspaceSettings>
                 new LoopLines(p => Out.MarkupLine($"    [grey]{Markup.Escape(p.Message)}[/]")),
                 cancellationToken);
             var round = outcome.Rounds[0];
-            Out.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"    before: {round.BaselineScore:P1} on the held-out split (run {round.BaselineRunId})")));
-            if (round.AfterScore is { } after && round.BaselineScore is { } before)
+            Out.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"    before: {Score(round.BaselineScore)} on the held-out split (run {round.BaselineRunId})")));
+            if (round.Approved.Count > 0)
             {
                 var approved = await demo.Suggestions.GetAsync(round.Approved[0], cancellationToken);
                 Out.MarkupLine($"    approved automatically: {Markup.Escape(round.Approved[0])} ({Markup.Escape(approved?.Title ?? string.Empty)})");
-                Out.MarkupLine("    " + Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"after:  {after:P1} (run {round.AfterRunId}): {(after - before) * 100:+0.0;-0.0} points on cases the suggester never saw")));
+                var gain = round is { AfterScore: { } after, BaselineScore: { } before }
+                    ? string.Create(CultureInfo.InvariantCulture, $": {(after - before) * 100:+0.0;-0.0} points on cases the suggester never saw")
+                    : string.Empty;
+                Out.MarkupLine("    " + Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"after:  {Score(round.AfterScore)} (run {round.AfterRunId}){gain}")));
             }
             else
             {
@@ -124,6 +127,8 @@ public sealed class QuickstartCommand : EvalLoopCommand<WorkspaceSettings>
             ErrorOutput.Warning("loop", $"the loop round on the copy failed: {ex.Message}");
         }
     }
+
+    private static string Score(double? score) => score is { } s ? s.ToString("P1", CultureInfo.InvariantCulture) : "n/a";
 
     private static void CopyDirectory(string source, string target)
     {

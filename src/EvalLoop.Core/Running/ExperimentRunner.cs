@@ -125,18 +125,33 @@ public sealed partial class ExperimentRunner(
         IProgress<RunProgress>? progress,
         CancellationToken cancellationToken)
     {
-        var scorers = experiment.Scorers.Select(scorerFactory.Create).ToArray();
-        var system = experiment.Prompt.System is { } s ? PromptTemplate.Parse(s) : null;
-        var user = PromptTemplate.Parse(experiment.Prompt.User);
-        var client = chatClients.Create(experiment.Model, new ChatClientCreationOptions { UseCache = options.UseCache });
-
-        // What is already stored is skipped: this is what makes resume complete exactly the missing results.
+        IScorer[] scorers;
+        PromptTemplate? system;
+        PromptTemplate user;
+        IChatClient client;
         var done = new HashSet<(string, int)>();
         var counters = new Counters();
-        await foreach (var existing in results.ReadAsync(run.Id, cancellationToken))
+        try
         {
-            done.Add((existing.CaseId, existing.Trial));
-            counters.Add(existing);
+            scorers = experiment.Scorers.Select(scorerFactory.Create).ToArray();
+            system = experiment.Prompt.System is { } s ? PromptTemplate.Parse(s) : null;
+            user = PromptTemplate.Parse(experiment.Prompt.User);
+            client = chatClients.Create(experiment.Model, new ChatClientCreationOptions { UseCache = options.UseCache });
+
+            // What is already stored is skipped: this is what makes resume complete exactly the missing results.
+            await foreach (var existing in results.ReadAsync(run.Id, cancellationToken))
+            {
+                done.Add((existing.CaseId, existing.Trial));
+                counters.Add(existing);
+            }
+        }
+        catch (Exception ex)
+        {
+            // The run never started (e.g. a missing API key): it must not stay "running" for ever, nor be resumed by a
+            // service as if it had been cut off; cancelled here, it is interrupted and can be resumed.
+            var interrupted = ex is OperationCanceledException && cancellationToken.IsCancellationRequested;
+            await runs.SaveRunAsync(run with { Status = interrupted ? RunStatus.Interrupted : RunStatus.Failed, Error = interrupted ? null : ex.Message }, CancellationToken.None);
+            throw;
         }
 
         run = run with { Status = RunStatus.Running, FinishedAt = null, Error = null };

@@ -8,6 +8,12 @@ namespace EvalLoop.Core.Running;
 /// </summary>
 public sealed class FileRunLock(string directory) : IRunLock
 {
+    // What a refused lock throws: on Linux and macOS an IOException whose HResult is the errno of the refused flock
+    // (EWOULDBLOCK: 11 on Linux, 35 on macOS); on Windows the sharing or lock violation HRESULT.
+    private static readonly int[] HeldElsewhere = OperatingSystem.IsWindows()
+        ? [unchecked((int)0x80070020), unchecked((int)0x80070021)]
+        : OperatingSystem.IsMacOS() || OperatingSystem.IsFreeBSD() ? [35] : [11];
+
     public IDisposable? TryAcquire(string runId)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(runId);
@@ -23,8 +29,9 @@ public sealed class FileRunLock(string directory) : IRunLock
             // a new file both believe they hold the run.
             return new FileStream(Path.Combine(directory, runId + ".lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: 1);
         }
-        catch (IOException)
+        catch (IOException ex) when (HeldElsewhere.Contains(ex.HResult))
         {
+            // Held by another open of the file (another process, or another caller here); any other I/O error is real.
             return null;
         }
     }

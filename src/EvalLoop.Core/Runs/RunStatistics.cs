@@ -166,15 +166,7 @@ public static class RunStatistics
         }
 
         Array.Sort(statistics);
-        return new ConfidenceInterval(Quantile(statistics, 0.025), Quantile(statistics, 0.975));
-    }
-
-    private static double Quantile(double[] sorted, double p)
-    {
-        var position = p * (sorted.Length - 1);
-        var lower = (int)Math.Floor(position);
-        var upper = Math.Min(lower + 1, sorted.Length - 1);
-        return sorted[lower] + ((sorted[upper] - sorted[lower]) * (position - lower));
+        return new ConfidenceInterval(Statistics.PairedBootstrap.Quantile(statistics, 0.025), Statistics.PairedBootstrap.Quantile(statistics, 0.975));
     }
 
     private static double Variance(List<double> values)

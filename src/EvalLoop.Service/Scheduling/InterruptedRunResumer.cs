@@ -38,10 +38,12 @@ public sealed partial class InterruptedRunResumer(
     {
         try
         {
-            var pending = (await services.Runs.ListRunsAsync(null, SearchDepth, stoppingToken))
-                // Users' runs only (full runs and re-runs of failures): the suggester's analysis and verification runs
-                // (their own modes) are made again by the next suggest round rather than resumed as runs of the experiment.
-                .Where(r => r.Status is RunStatus.Interrupted or RunStatus.Running && r.Mode is "full" or "rerun-failed")
+            // Users' runs only (full runs and re-runs of failures), each mode searched on its own so the suggester's many
+            // analysis and verification runs (their own modes) neither crowd them out nor get resumed as runs of the experiment.
+            var candidates = (await services.Runs.ListRunsAsync(null, "full", SearchDepth, stoppingToken))
+                .Concat(await services.Runs.ListRunsAsync(null, "rerun-failed", SearchDepth, stoppingToken));
+            var pending = candidates
+                .Where(r => r.Status is RunStatus.Interrupted or RunStatus.Running)
                 .Where(r => File.Exists(services.Experiments.ResolvePath(r.ExperimentName)))
                 .OrderBy(r => r.StartedAt)
                 .GroupBy(r => r.ExperimentName, StringComparer.Ordinal)

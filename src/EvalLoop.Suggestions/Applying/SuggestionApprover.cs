@@ -89,7 +89,8 @@ public sealed class SuggestionApprover(
 
         try
         {
-            var decided = await suggestions.DecideAsync(id, approve: true, by, reason, edits[0].ResultingVersion ?? edits[0].NewVersion, _time, cancellationToken);
+            // Not cancellable: the files are written, and a decision abandoned now would leave them changed but pending.
+            var decided = await suggestions.DecideAsync(id, approve: true, by, reason, edits[0].ResultingVersion ?? edits[0].NewVersion, _time, CancellationToken.None);
             return new ApprovalResult(decided, applied[0].Change, applied[0].Edit.RelativePath)
             {
                 Files = applied.Select(a => new ApprovedFile(a.Edit.RelativePath, a.Change)).ToList(),
@@ -100,6 +101,12 @@ public sealed class SuggestionApprover(
             // Someone decided the suggestion between our write and our decision (a concurrent rejection): put the files
             // back as they were, as recorded versions too, so no file carries a change nobody approved.
             throw await UndoAsync(applied, id, "the approval lost a race with another decision", ex);
+        }
+        catch (Exception ex)
+        {
+            // The decision could not be stored (e.g. a database error): the files go back too, so that a pending
+            // suggestion never has its change on disk.
+            throw await UndoAsync(applied, id, "the decision could not be recorded", ex);
         }
     }
 

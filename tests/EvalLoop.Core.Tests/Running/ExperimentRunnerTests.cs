@@ -222,6 +222,20 @@ public sealed class ExperimentRunnerTests
     }
 
     [Fact]
+    public async Task ARunWhoseModelCannotBeCreatedIsStoredAsFailedNotLeftRunning()
+    {
+        var dataset = await SaveDatasetAsync(3);
+        var runner = new ExperimentRunner(new ThrowingChatClientFactory(), new FakeScorerFactory(), _datasets, _runs, _runs);
+
+        var start = () => runner.StartAsync(Experiment(), dataset);
+
+        await start.Should().ThrowAsync<EvalLoop.Core.Models.ModelConfigurationException>();
+        var stored = (await _runs.ListRunsAsync()).Should().ContainSingle().Subject;
+        stored.Status.Should().Be(RunStatus.Failed);
+        stored.Error.Should().Contain("OPENAI_API_KEY");
+    }
+
+    [Fact]
     public async Task ResumingACompletedRunRunsNothing()
     {
         var dataset = await SaveDatasetAsync(5);
@@ -383,5 +397,11 @@ public sealed class ExperimentRunnerTests
         public void Dispose()
         {
         }
+    }
+
+    private sealed class ThrowingChatClientFactory : EvalLoop.Core.Models.IChatClientFactory
+    {
+        public IChatClient Create(EvalLoop.Core.Models.ModelSettings settings, EvalLoop.Core.Models.ChatClientCreationOptions options) =>
+            throw new EvalLoop.Core.Models.ModelConfigurationException("the environment variable OPENAI_API_KEY is not set");
     }
 }
