@@ -1,3 +1,4 @@
+using EvalLoop.Core.Prompts;
 using EvalLoop.Core.Scoring;
 using Microsoft.Extensions.AI;
 
@@ -11,7 +12,7 @@ namespace EvalLoop.Scoring.ModelGraded;
 public sealed class ClosedQaScorer : ModelGradedScorer
 {
     public const string TypeName = "closed-qa";
-    private static readonly Lazy<JudgePrompt> Prompt = new(() => JudgePrompt.Load("closed-qa"));
+    private static readonly Lazy<PromptFunction> Prompt = new(() => JudgePrompt.Load("closed-qa"));
     private static readonly Dictionary<string, double> Scores = new(StringComparer.Ordinal) { ["Y"] = 1, ["N"] = 0 };
     private readonly string _criteria;
 

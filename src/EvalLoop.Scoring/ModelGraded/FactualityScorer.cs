@@ -1,3 +1,4 @@
+using EvalLoop.Core.Prompts;
 using EvalLoop.Core.Scoring;
 using Microsoft.Extensions.AI;
 
@@ -13,7 +14,7 @@ namespace EvalLoop.Scoring.ModelGraded;
 public sealed class FactualityScorer : ModelGradedScorer
 {
     public const string TypeName = "factuality";
-    private static readonly Lazy<JudgePrompt> Prompt = new(() => JudgePrompt.Load("factuality"));
+    private static readonly Lazy<PromptFunction> Prompt = new(() => JudgePrompt.Load("factuality"));
     private static readonly Dictionary<string, double> Scores = new(StringComparer.Ordinal)
     {
         ["A"] = 0.4,

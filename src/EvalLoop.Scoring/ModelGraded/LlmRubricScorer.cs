@@ -1,3 +1,4 @@
+using EvalLoop.Core.Prompts;
 using System.Globalization;
 using System.Text.Json;
 using EvalLoop.Core.Scoring;
@@ -16,7 +17,7 @@ namespace EvalLoop.Scoring.ModelGraded;
 public sealed class LlmRubricScorer : ModelGradedScorer
 {
     public const string TypeName = "llm-rubric";
-    private static readonly Lazy<JudgePrompt> Prompt = new(() => JudgePrompt.Load("llm-rubric"));
+    private static readonly Lazy<PromptFunction> Prompt = new(() => JudgePrompt.Load("llm-rubric"));
     private static readonly Dictionary<string, double> DefaultChoices = new(StringComparer.Ordinal) { ["Y"] = 1, ["N"] = 0 };
     private static readonly Dictionary<string, string> DefaultDescriptions = new(StringComparer.Ordinal)
     {

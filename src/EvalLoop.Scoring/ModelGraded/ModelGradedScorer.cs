@@ -1,3 +1,4 @@
+using EvalLoop.Core.Prompts;
 using System.Text.Json;
 using EvalLoop.Core.Models;
 using EvalLoop.Core.Scoring;
@@ -7,7 +8,7 @@ namespace EvalLoop.Scoring.ModelGraded;
 
 /// <summary>
 /// The LLM classifier behind <c>llm-rubric</c>, <c>factuality</c> and <c>closed-qa</c>, in the manner of Braintrust
-/// autoevals' classifiers: a judge model reads a <see cref="JudgePrompt"/>, writes its reasoning first and then picks one
+/// autoevals' classifiers: a judge model reads a <see cref="PromptFunction"/> (<see cref="JudgePrompt"/>), writes its reasoning first and then picks one
 /// of a few named choices, each mapped to a score. The call asks for structured output (a JSON schema with exactly
 /// <c>reasoning</c> and <c>choice</c>, which OpenAI-compatible providers honour) at the prompt's temperature (0), and the
 /// reply is parsed strictly by <see cref="JudgeVerdict"/> whatever the provider did with the schema.
@@ -22,11 +23,11 @@ public abstract class ModelGradedScorer : IScorer
 {
     private const int MaxRationaleChars = 600;
     private readonly IChatClient _judge;
-    private readonly JudgePrompt _prompt;
+    private readonly PromptFunction _prompt;
     private readonly ChatResponseFormat _format;
     private readonly double _threshold;
 
-    protected ModelGradedScorer(ScorerDefinition definition, IChatClient judge, JudgePrompt prompt, IReadOnlyDictionary<string, double> choices)
+    protected ModelGradedScorer(ScorerDefinition definition, IChatClient judge, PromptFunction prompt, IReadOnlyDictionary<string, double> choices)
     {
         ArgumentNullException.ThrowIfNull(definition);
         ArgumentNullException.ThrowIfNull(judge);

@@ -1,3 +1,4 @@
+using EvalLoop.Core.Prompts;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using EvalLoop.Core.Goals;
@@ -22,7 +23,7 @@ public sealed class LlmGoalDrafter(IChatClient client, ModelSettings model, Work
         var offline = new OfflineGoalDrafter(workspace);
         offline.CheckNew(name);
         var facts = await offline.FactsAsync(dataset, cancellationToken);
-        var function = PromptFunction.Load("goal-plan");
+        var function = LlmPrompts.Load("goal-plan");
         var prompt = await function.RenderAsync(new Dictionary<string, string>
         {
             ["description"] = description,

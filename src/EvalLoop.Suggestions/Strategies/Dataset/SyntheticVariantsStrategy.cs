@@ -1,3 +1,4 @@
+using EvalLoop.Core.Prompts;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
@@ -23,7 +24,7 @@ namespace EvalLoop.Suggestions.Strategies.Dataset;
 /// </summary>
 public sealed class SyntheticVariantsStrategy : ISuggestionStrategy
 {
-    private static readonly Lazy<PromptFunction> Function = new(() => PromptFunction.Load("synthetic-cases"));
+    private static readonly Lazy<PromptFunction> Function = new(() => LlmPrompts.Load("synthetic-cases"));
     private static readonly JsonSerializerOptions RowJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public string Name => "synthetic-variants";

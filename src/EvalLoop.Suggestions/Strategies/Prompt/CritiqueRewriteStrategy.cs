@@ -1,3 +1,4 @@
+using EvalLoop.Core.Prompts;
 using System.Runtime.CompilerServices;
 using System.Text;
 using EvalLoop.Suggestions.Changes;
@@ -16,8 +17,8 @@ namespace EvalLoop.Suggestions.Strategies.Prompt;
 /// </summary>
 public sealed class CritiqueRewriteStrategy : ISuggestionStrategy
 {
-    private static readonly Lazy<PromptFunction> Critique = new(() => PromptFunction.Load("critique"));
-    private static readonly Lazy<PromptFunction> Rewrite = new(() => PromptFunction.Load("rewrite"));
+    private static readonly Lazy<PromptFunction> Critique = new(() => LlmPrompts.Load("critique"));
+    private static readonly Lazy<PromptFunction> Rewrite = new(() => LlmPrompts.Load("rewrite"));
 
     public string Name => "llm-rewrite";
 

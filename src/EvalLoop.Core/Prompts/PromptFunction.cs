@@ -1,21 +1,25 @@
 using System.Globalization;
+using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.SemanticKernel;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
-namespace EvalLoop.Suggestions.Llm;
+namespace EvalLoop.Core.Prompts;
 
 /// <summary>
-/// A meta-prompt of the LLM strategy: a Semantic Kernel prompt function kept as YAML in <c>Llm/Prompts/</c> (embedded),
-/// read into Semantic Kernel's <see cref="PromptTemplateConfig"/> and rendered by its template engine. Its
-/// <c>execution_settings.default</c> give the call's temperature and max tokens.
+/// A prompt EvalLoop sends to a model (the judges' prompts in Scoring, the suggester's meta-prompts in Suggestions): a
+/// Semantic Kernel prompt function kept as YAML and embedded in the assembly that uses it, read into Semantic Kernel's
+/// <see cref="PromptTemplateConfig"/> and rendered by its template engine. Its <c>execution_settings.default</c> give
+/// the call's temperature and max tokens. The one place Semantic Kernel is used.
 /// </summary>
 /// <remarks>
-/// Variable values are inserted verbatim (<see cref="PromptTemplateConfig.AllowDangerouslySetContent"/>): the rendered
-/// text is sent as one user message and never parsed as Semantic Kernel chat markup, and prompts under review are full
-/// of <c>{{placeholders}}</c> and angle brackets that must reach the model unchanged.
+/// The YAML is converted to the equivalent JSON and read with <see cref="PromptTemplateConfig.FromJson(string)"/>, the
+/// same schema Semantic Kernel's own YAML loader (a separate package) uses. Variable values are inserted verbatim
+/// (<see cref="PromptTemplateConfig.AllowDangerouslySetContent"/>): the rendered text is sent as one user message and
+/// never parsed as Semantic Kernel chat markup, so there is nothing for a model's output to inject into, and the prompts
+/// carry <c>{{placeholders}}</c>, angle brackets and outputs that must reach the model unchanged.
 /// </remarks>
 public sealed class PromptFunction
 {
@@ -43,11 +47,11 @@ public sealed class PromptFunction
 
     public int? MaxTokens { get; }
 
-    /// <summary>Loads the embedded prompt function <c>Llm/Prompts/{name}.yaml</c>.</summary>
-    public static PromptFunction Load(string name)
+    /// <summary>Loads the prompt function embedded in <paramref name="assembly"/> as <paramref name="resource"/>.</summary>
+    public static PromptFunction Load(Assembly assembly, string resource)
     {
-        var resource = $"EvalLoop.Suggestions.Llm.Prompts.{name}.yaml";
-        using var stream = typeof(PromptFunction).Assembly.GetManifestResourceStream(resource)
+        ArgumentNullException.ThrowIfNull(assembly);
+        using var stream = assembly.GetManifestResourceStream(resource)
             ?? throw new InvalidOperationException($"prompt function {resource} is not embedded");
         using var reader = new StreamReader(stream);
         return Parse(reader.ReadToEnd());
