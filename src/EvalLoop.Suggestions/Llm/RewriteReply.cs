@@ -13,30 +13,7 @@ public static class RewriteReply
     public static PromptDefinition Parse(string? reply, PromptDefinition original)
     {
         ArgumentNullException.ThrowIfNull(original);
-        var text = (reply ?? string.Empty).Trim();
-        if (text.StartsWith("```", StringComparison.Ordinal))
-        {
-            var firstLine = text.IndexOf('\n', StringComparison.Ordinal);
-            var closing = text.LastIndexOf("```", StringComparison.Ordinal);
-            text = firstLine >= 0 && closing > firstLine ? text[(firstLine + 1)..closing].Trim() : text;
-        }
-
-        if (!text.StartsWith('{') || !text.EndsWith('}'))
-        {
-            throw new FormatException($"expected one JSON object, got: {Shorten(text)}");
-        }
-
-        JsonElement root;
-        try
-        {
-            using var document = JsonDocument.Parse(text);
-            root = document.RootElement.Clone();
-        }
-        catch (JsonException ex)
-        {
-            throw new FormatException($"not valid JSON ({ex.Message}): {Shorten(text)}", ex);
-        }
-
+        var root = JsonReply.ReadObject(reply);
         if (!root.TryGetProperty("user", out var user) || user.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(user.GetString()))
         {
             throw new FormatException("the reply has no non-empty \"user\" string");
@@ -83,6 +60,4 @@ public static class RewriteReply
         ArgumentNullException.ThrowIfNull(prompt);
         return PromptTemplate.Parse(prompt.User).Variables.Distinct(StringComparer.Ordinal).ToList();
     }
-
-    private static string Shorten(string text) => text.Length <= 120 ? text : text[..117] + "...";
 }

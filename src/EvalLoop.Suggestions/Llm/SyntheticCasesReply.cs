@@ -11,30 +11,7 @@ public static class SyntheticCasesReply
 {
     public static IReadOnlyList<(string Input, string Expected)> Parse(string? reply)
     {
-        var text = (reply ?? string.Empty).Trim();
-        if (text.StartsWith("```", StringComparison.Ordinal))
-        {
-            var firstLine = text.IndexOf('\n', StringComparison.Ordinal);
-            var closing = text.LastIndexOf("```", StringComparison.Ordinal);
-            text = firstLine >= 0 && closing > firstLine ? text[(firstLine + 1)..closing].Trim() : text;
-        }
-
-        if (!text.StartsWith('{') || !text.EndsWith('}'))
-        {
-            throw new FormatException($"expected one JSON object, got: {Shorten(text)}");
-        }
-
-        JsonElement root;
-        try
-        {
-            using var document = JsonDocument.Parse(text);
-            root = document.RootElement.Clone();
-        }
-        catch (JsonException ex)
-        {
-            throw new FormatException($"not valid JSON ({ex.Message}): {Shorten(text)}", ex);
-        }
-
+        var root = JsonReply.ReadObject(reply);
         if (!root.TryGetProperty("cases", out var cases) || cases.ValueKind != JsonValueKind.Array)
         {
             throw new FormatException("the reply has no \"cases\" array");
@@ -57,6 +34,4 @@ public static class SyntheticCasesReply
 
         return result;
     }
-
-    private static string Shorten(string text) => text.Length <= 120 ? text : text[..117] + "...";
 }
