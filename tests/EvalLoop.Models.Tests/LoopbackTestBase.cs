@@ -26,8 +26,11 @@ public abstract class LoopbackTestBase : IAsyncLifetime
 
     protected void SetEnvironment(string name, string? value) => _environment[name] = value;
 
+    /// <summary>The real clock, recording the due time of every timer the clients create (retry waits, timeouts).</summary>
+    protected RecordingTimeProvider Clock { get; } = new();
+
     protected ModelProviderFactory CreateFactory(TimeSpan? retryBaseDelay = null) =>
-        new(Cache, options: new ModelProviderFactoryOptions
+        new(Cache, Clock, options: new ModelProviderFactoryOptions
         {
             GetEnvironmentVariable = name => _environment.GetValueOrDefault(name),
             RetryBaseDelay = retryBaseDelay ?? TimeSpan.FromMilliseconds(20),
