@@ -279,7 +279,7 @@ internal sealed class VerificationRound(Suggester suggester, SuggestionContext c
                     }
 
                     results++;
-                    var added = result.Output is null ? ScoreResult.Failure("no output") : await scorer!.ScoreAsync(new ScoringInput(covered, result.Output), cancellationToken);
+                    var added = result.Output is null ? ScoreResult.Failure("no output") : await scorer!.ScoreAsync(new ScoringInput(covered, result.Output, Trial: result.Trial), cancellationToken);
                     var addedPassed = added.Passed && added.Error is null;
                     passedBefore += result.Passed ? 1 : 0;
                     passedAfter += result.Passed && addedPassed ? 1 : 0;
@@ -309,7 +309,7 @@ internal sealed class VerificationRound(Suggester suggester, SuggestionContext c
                 }
                 else
                 {
-                    after = await scorer.ScoreAsync(new ScoringInput(@case, result.Output), cancellationToken);
+                    after = await scorer.ScoreAsync(new ScoringInput(@case, result.Output, Trial: result.Trial), cancellationToken);
                 }
 
                 var afterPassed = after.Passed && after.Error is null;

@@ -320,7 +320,7 @@ public sealed partial class ExperimentRunner(
             ScoreResult score;
             try
             {
-                score = await scorer.ScoreAsync(new ScoringInput(item.Case, output), cancellationToken);
+                score = await scorer.ScoreAsync(new ScoringInput(item.Case, output, Trial: item.Trial), cancellationToken);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {

@@ -62,6 +62,8 @@ public abstract class ModelGradedScorer : IScorer
             Temperature = _prompt.Temperature,
             MaxOutputTokens = Definition.Judge?.MaxTokens is null ? _prompt.MaxTokens : null,
             ResponseFormat = _format,
+            // The same convention as the runner's model calls: trial 1 is the plain call, later trials are distinct calls.
+            AdditionalProperties = input.Trial > 1 ? new() { [ChatResponseAnnotations.TrialOption] = input.Trial } : null,
         };
 
         ChatResponse response;

@@ -283,11 +283,16 @@ public sealed class ExperimentRunnerTests
         var dataset = await SaveDatasetAsync(4);
         var client = new FakeChatClient((messages, _) => Task.FromResult("x"));
 
-        var outcome = await CreateRunner(client).StartAsync(Experiment() with { Trials = 3 }, dataset);
+        var experiment = Experiment() with { Trials = 3 };
+        experiment = experiment with { Scorers = [.. experiment.Scorers, new ScorerDefinition("trial", "trial", null, null)] };
+
+        var outcome = await CreateRunner(client).StartAsync(experiment, dataset);
 
         outcome.Run.PlannedResults.Should().Be(12);
         outcome.Summary.Results.Should().Be(12);
-        _runs.Results(outcome.Run.Id).Select(r => (r.CaseId, r.Trial)).Should().OnlyHaveUniqueItems();
+        var results = _runs.Results(outcome.Run.Id);
+        results.Select(r => (r.CaseId, r.Trial)).Should().OnlyHaveUniqueItems();
+        results.Should().AllSatisfy(r => r.Scores.Single(s => s.Scorer == "trial").Rationale.Should().Be($"trial {r.Trial}", "each scorer is told which trial it grades"));
     }
 
     [Fact]

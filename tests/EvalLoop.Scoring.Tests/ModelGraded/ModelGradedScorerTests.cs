@@ -138,6 +138,29 @@ public sealed class ModelGradedScorerTests : IAsyncLifetime
         _server.RequestCount.Should().Be(1);
     }
 
+    [Fact]
+    public async Task EachTrialOfTheSameAnswerIsItsOwnJudgeCallSoAJudgeThatDisagreesWithItselfShows()
+    {
+        // A judge that flips its verdict from one call to the next: with the trial in the cache key, trial 2 reaches it.
+        var calls = 0;
+        _server.Responder = _ => Interlocked.Increment(ref calls) % 2 == 1
+            ? """{"reasoning": "fine", "choice": "Y"}"""
+            : """{"reasoning": "not fine", "choice": "N"}""";
+        using var factory = Factory();
+        var scorer = factory.Create(Definition("llm-rubric", """{"rubric": "r"}"""));
+
+        var trial1 = await scorer.ScoreAsync(Input("same answer", null) with { Trial = 1 });
+        var trial2 = await scorer.ScoreAsync(Input("same answer", null) with { Trial = 2 });
+        var trial2Again = await scorer.ScoreAsync(Input("same answer", null) with { Trial = 2 });
+
+        trial1.Passed.Should().BeTrue();
+        trial2.Passed.Should().BeFalse("the second trial is a separate call, not the first one's cached verdict");
+        trial2Again.Judge!.CacheHit.Should().BeTrue("a re-run of the same trial is still served from the cache");
+        trial2Again.Passed.Should().BeFalse();
+        _server.RequestCount.Should().Be(2);
+        _server.Requests.Should().AllSatisfy(r => r.Body.Should().NotContain("evalloop.trial", "the trial is ours, not the provider's"));
+    }
+
     [Theory]
     [InlineData("A", 0.4)]
     [InlineData("B", 0.6)]
