@@ -258,6 +258,18 @@ public sealed partial class Suggester
     internal const string VerificationSuffix = ".suggest-verify";
     internal const string RowsSuffix = ".suggest-rows";
 
+    /// <summary>
+    /// Whether a dataset is one the suggester snapshots for its own runs (the analysis half, the verification half, the
+    /// rows a dataset suggestion adds) rather than one of the user's files.
+    /// </summary>
+    public static bool IsSuggesterDataset(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return name.EndsWith(AnalysisSuffix, StringComparison.Ordinal)
+            || name.EndsWith(VerificationSuffix, StringComparison.Ordinal)
+            || name.EndsWith(RowsSuffix, StringComparison.Ordinal);
+    }
+
     internal ExperimentRunner Runner => _runner;
 
     internal IRunStore Runs => _runs;

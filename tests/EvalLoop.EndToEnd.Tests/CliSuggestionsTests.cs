@@ -82,6 +82,13 @@ public sealed class CliSuggestionsTests
             latest.GetProperty("passed").GetInt32().Should().BeGreaterThan(before, "the re-run measures the approved version on the test split");
         }
 
+        // the suggester's own snapshots (halves of dev) stay out of the user's dataset list unless asked for
+        var datasets = await CliProcess.RunAsync(workspace.Path, "dataset", "list", "--json");
+        var allDatasets = await CliProcess.RunAsync(workspace.Path, "dataset", "list", "--json", "--all");
+        static List<string> Names(CliResult result) => JsonDocument.Parse(result.Stdout).RootElement.EnumerateArray().Select(d => d.GetProperty("name").GetString()!).ToList();
+        Names(datasets).Should().Contain("tickets").And.NotContain(n => n.Contains(".suggest", StringComparison.Ordinal), datasets.ToString());
+        Names(allDatasets).Should().Contain(["tickets", "tickets.suggest-analysis", "tickets.suggest-verify"], allDatasets.ToString());
+
         // a decided suggestion cannot be decided again
         var again = await CliProcess.RunAsync(workspace.Path, "suggestions", "approve", promptId);
         again.ExitCode.Should().Be(2);

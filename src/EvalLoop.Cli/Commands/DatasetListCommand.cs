@@ -1,8 +1,10 @@
+using System.ComponentModel;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using EvalLoop.Cli.Hosting;
 using EvalLoop.Cli.Output;
 using EvalLoop.Core.Datasets;
+using EvalLoop.Suggestions;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -15,12 +17,22 @@ public sealed class DatasetListCommand : EvalLoopCommand<DatasetListCommand.Sett
     {
         [CommandOption("--json")]
         public bool Json { get; init; }
+
+        [CommandOption("--all")]
+        [Description("Also list the snapshots the suggester makes for its own runs (NAME.suggest-analysis, NAME.suggest-verify, NAME.suggest-rows).")]
+        public bool All { get; init; }
     }
 
     protected override async Task<int> RunAsync(Settings settings, CancellationToken cancellationToken)
     {
         using var services = EvalLoopServices.Create(settings);
         var versions = await services.Datasets.ListVersionsAsync(null, cancellationToken);
+        if (!settings.All)
+        {
+            // The halves of dev the suggester analyses and verifies on are evidence for suggestions, not the user's data.
+            versions = versions.Where(v => !Suggester.IsSuggesterDataset(v.Name)).ToList();
+        }
+
         var files = Directory.Exists(services.Layout.DatasetsDirectory)
             ? Directory.GetFiles(services.Layout.DatasetsDirectory, "*.jsonl").Select(Path.GetFileNameWithoutExtension).OfType<string>().Order(StringComparer.Ordinal).ToList()
             : [];
