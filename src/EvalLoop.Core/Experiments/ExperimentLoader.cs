@@ -41,6 +41,12 @@ public sealed partial class ExperimentLoader(WorkspaceLayout workspace, IScorerF
         return File.Exists(yaml) ? yaml : Path.Combine(workspace.ExperimentsDirectory, pathOrName + ".yml");
     }
 
+    private bool IsInExperimentsDirectory(string path) =>
+        string.Equals(
+            Path.TrimEndingDirectorySeparator(Path.GetFullPath(Path.GetDirectoryName(path) ?? string.Empty)),
+            Path.TrimEndingDirectorySeparator(Path.GetFullPath(workspace.ExperimentsDirectory)),
+            StringComparison.Ordinal);
+
     private async Task<ExperimentDefinition> ParseAsync(YamlFile file, CancellationToken cancellationToken)
     {
         var root = file.Root;
@@ -50,6 +56,14 @@ public sealed partial class ExperimentLoader(WorkspaceLayout workspace, IScorerF
         if (!NamePattern().IsMatch(name))
         {
             throw file.Error(YamlFile.Get(root, "name")!, "name", "use letters, digits, '-', '_' and '.' only");
+        }
+
+        // The service, goals and approvals find an experiment by name as experiments/NAME.yaml, so inside that folder the
+        // name is the file name (a file elsewhere, run by its path, may be named freely).
+        var fileName = Path.GetFileNameWithoutExtension(file.Path);
+        if (IsInExperimentsDirectory(file.Path) && !fileName.StartsWith('.') && fileName != name)
+        {
+            throw file.Error(YamlFile.Get(root, "name")!, "name", $"must match the file name '{fileName}' (experiments/{fileName}{Path.GetExtension(file.Path)})");
         }
 
         var dataset = file.GetString(root, "dataset", "dataset", required: true)!;

@@ -79,10 +79,10 @@ public sealed class GoalLoaderTests : IDisposable
     {
         // Arrange
         _workspace.WriteLines("datasets/x.jsonl", """{"id": "1", "input": "q", "expected": "a"}""");
-        const string Experiment = "name: e\ndataset: x\nprompt:\n  user: \"{{input}}\"\nmodel:\n  provider: offline\nscorers: [exact-match]\n";
-        _workspace.Write("experiments/text.yaml", Experiment + "goal: \"Answer right; accuracy >= 0.9\"\n");
-        _workspace.Write("experiments/linked.yaml", Experiment + "goal: routing\n");
-        _workspace.Write("experiments/typo.yaml", Experiment + "goal: routnig\n");
+        static string Experiment(string name) => $"name: {name}\ndataset: x\nprompt:\n  user: \"{{{{input}}}}\"\nmodel:\n  provider: offline\nscorers: [exact-match]\n";
+        _workspace.Write("experiments/text.yaml", Experiment("text") + "goal: \"Answer right; accuracy >= 0.9\"\n");
+        _workspace.Write("experiments/linked.yaml", Experiment("linked") + "goal: routing\n");
+        _workspace.Write("experiments/typo.yaml", Experiment("typo") + "goal: routnig\n");
         WriteGoal(Valid);
         var loader = new ExperimentLoader(WorkspaceLayout.For(_workspace.Root), FakeScorerFactory.Default());
 

@@ -6,7 +6,7 @@ using EvalLoop.Core.Workspace;
 
 namespace EvalLoop.Core.Tests.Parsing;
 
-public sealed class ExperimentLoaderTests : IDisposable
+public sealed partial class ExperimentLoaderTests : IDisposable
 {
     private const string Minimal = """
         name: demo
@@ -33,7 +33,12 @@ public sealed class ExperimentLoaderTests : IDisposable
 
     private ExperimentLoader Loader() => new(WorkspaceLayout.For(_workspace.Root), _factory);
 
-    private string WriteExperiment(string yaml, string fileName = "e.yaml") => _workspace.Write("experiments/" + fileName, yaml + "\n");
+    /// <summary>Writes experiments/NAME.yaml, NAME being the YAML's own <c>name:</c> (the loader requires they match) unless given.</summary>
+    private string WriteExperiment(string yaml, string? fileName = null) =>
+        _workspace.Write("experiments/" + (fileName ?? (NameLine().Match(yaml) is { Success: true } m ? m.Groups[1].Value : "e") + ".yaml"), yaml + "\n");
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\s*name:\s*([A-Za-z0-9_.-]+)\s*$", System.Text.RegularExpressions.RegexOptions.Multiline)]
+    private static partial System.Text.RegularExpressions.Regex NameLine();
 
     private async Task<WorkspaceFileException> LoadErrorAsync(string path)
     {
@@ -220,6 +225,30 @@ public sealed class ExperimentLoaderTests : IDisposable
         experiment.Concurrency.Should().Be(8);
         experiment.Trials.Should().Be(1);
         experiment.Schedule.Should().BeNull();
+    }
+
+    [Fact]
+    public async Task AnExperimentInTheExperimentsFolderMustBeNamedAfterItsFile()
+    {
+        // The service, approvals and goals find experiment NAME at experiments/NAME.yaml: a mismatch would make every
+        // scheduled fire fail.
+        var path = WriteExperiment(Minimal, "nightly.yaml");
+
+        var error = await LoadErrorAsync(path);
+
+        error.Field.Should().Be("name");
+        error.Line.Should().Be(1);
+        error.Problem.Should().Contain("must match the file name 'nightly'");
+    }
+
+    [Fact]
+    public async Task AnExperimentFileOutsideTheExperimentsFolderMayBeNamedFreely()
+    {
+        var path = _workspace.Write("elsewhere/nightly.yaml", Minimal + "\n");
+
+        var experiment = await Loader().LoadAsync(path);
+
+        experiment.Name.Should().Be("demo");
     }
 
     [Fact]
