@@ -38,22 +38,8 @@ namespace EvalLoop.Suggestions;
 /// </summary>
 public sealed partial class Suggester
 {
-    /// <summary>Run mode of the current prompt on the analysis half.</summary>
-    public const string AnalysisMode = "suggest-analysis";
-
-    /// <summary>Run mode of the current prompt on the verification half (the baseline every candidate is compared with).</summary>
-    public const string BaselineMode = "verify-baseline";
-
-    /// <summary>Run mode of a candidate prompt on the verification half.</summary>
-    public const string CandidateMode = "verify-candidate";
-
-    /// <summary>Run mode of the current prompt on rows a dataset suggestion would add.</summary>
-    public const string RowsMode = "suggest-rows";
-
     /// <summary>Appended to the experiment's name on the runs the suggester makes.</summary>
     public const string DerivedNameSuffix = ".suggest";
-
-    private static readonly string[] DerivedModes = [AnalysisMode, BaselineMode, CandidateMode, RowsMode];
 
     private readonly ExperimentRunner _runner;
     private readonly IRunStore _runs;
@@ -158,7 +144,7 @@ public sealed partial class Suggester
         var runner = new CaseRunner(this, root, dataset, working, progress);
 
         progress?.Report(new SuggestProgress("analysis-run", $"running the current prompt on {plan.DescribeAnalysis()}"));
-        var analysisRun = await runner.RunAsync(plan.Analysis, AnalysisSuffix, AnalysisMode, working, root.Id, cancellationToken);
+        var analysisRun = await runner.RunAsync(plan.Analysis, AnalysisSuffix, RunModes.SuggestAnalysis, working, root.Id, cancellationToken);
         var analysis = await _clusters.GetAsync(analysisRun.Id, cancellationToken);
         var analysed = await AnalysedCasesAsync(analysisRun.Id, plan.Analysis, cancellationToken);
         if (analysis is null && analysed.Any(a => !a.Passed))
@@ -288,13 +274,6 @@ public sealed partial class Suggester
 
     internal WorkspaceLayout Workspace => _workspace;
 
-    /// <summary>Whether the suggester made <paramref name="run"/> (to analyse or verify), rather than a user.</summary>
-    public static bool IsSuggesterRun(RunRecord run)
-    {
-        ArgumentNullException.ThrowIfNull(run);
-        return DerivedModes.Contains(run.Mode);
-    }
-
     /// <summary>The scorer figures are about: the first scorer with a target, else the first scorer.</summary>
     public static string PrimaryScorer(ExperimentDefinition experiment)
     {
@@ -337,7 +316,7 @@ public sealed partial class Suggester
     private async Task<RunRecord> RootRunAsync(RunRecord run, CancellationToken cancellationToken)
     {
         var current = run;
-        for (var depth = 0; depth < 8 && DerivedModes.Contains(current.Mode) && current.ParentRunId is { } parent; depth++)
+        for (var depth = 0; depth < 8 && RunModes.Suggester.Contains(current.Mode) && current.ParentRunId is { } parent; depth++)
         {
             current = await _runs.GetRunAsync(parent, cancellationToken) ?? current;
         }

@@ -73,7 +73,7 @@ internal sealed class VerificationRound(Suggester suggester, SuggestionContext c
         }
 
         var experiment = runner.Working with { Prompt = candidate.Proposed };
-        var run = await runner.RunAsync(kept, Suggester.VerificationSuffix, Suggester.CandidateMode, experiment, analysisRun.Id, cancellationToken);
+        var run = await runner.RunAsync(kept, Suggester.VerificationSuffix, RunModes.VerifyCandidate, experiment, analysisRun.Id, cancellationToken);
         var candidateOutcomes = await CaseOutcomes.ReadAsync(suggester.Results, run.Id, context.PrimaryScorer, cancellationToken);
         var ids = kept.Select(c => c.Id).Where(id => _baselineOutcomes!.ContainsKey(id) && candidateOutcomes.ContainsKey(id)).ToList();
         var before = ids.Select(id => _baselineOutcomes![id]).ToList();
@@ -164,7 +164,7 @@ internal sealed class VerificationRound(Suggester suggester, SuggestionContext c
         if (_baseline is null)
         {
             progress?.Report(new SuggestProgress("baseline", $"running the current prompt on {context.Plan.DescribeVerification(context.Plan.Verification.Count)}"));
-            _baseline = await runner.RunAsync(context.Plan.Verification, Suggester.VerificationSuffix, Suggester.BaselineMode, runner.Working, analysisRun.Id, cancellationToken);
+            _baseline = await runner.RunAsync(context.Plan.Verification, Suggester.VerificationSuffix, RunModes.VerifyBaseline, runner.Working, analysisRun.Id, cancellationToken);
             _baselineOutcomes = await CaseOutcomes.ReadAsync(suggester.Results, _baseline.Id, context.PrimaryScorer, cancellationToken);
         }
 
@@ -207,7 +207,7 @@ internal sealed class VerificationRound(Suggester suggester, SuggestionContext c
         if (candidate.RowsToRun.Count > 0)
         {
             progress?.Report(new SuggestProgress("rows", $"running the current prompt on the {candidate.RowsToRun.Count} rows a dataset suggestion adds"));
-            var rowsRun = await runner.RunAsync(candidate.RowsToRun, Suggester.RowsSuffix, Suggester.RowsMode, runner.Working, analysisRun.Id, cancellationToken);
+            var rowsRun = await runner.RunAsync(candidate.RowsToRun, Suggester.RowsSuffix, RunModes.SuggestRows, runner.Working, analysisRun.Id, cancellationToken);
             rowsRunId = rowsRun.Id;
             var rows = await CaseOutcomes.ReadAsync(suggester.Results, rowsRun.Id, context.PrimaryScorer, cancellationToken);
             var rowsPassed = rows.Values.Count(r => r.Passed);

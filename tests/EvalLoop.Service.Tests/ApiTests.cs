@@ -25,6 +25,29 @@ public sealed class ApiTests
     }
 
     [Fact]
+    public async Task HidesGoalDraftAndVerificationRunsFromTheRunsListAndTheLatestRunUnlessAllAreAskedFor()
+    {
+        // Arrange
+        await using var host = await ServiceHost.StartAsync();
+        var runId = await host.RunAsync();
+        var (draftRunId, verifyRunId) = await host.SaveInternalRunsAsync(runId);
+
+        // Act
+        var listed = RunIds(await host.GetJsonAsync("/api/runs"));
+        var ofExperiment = RunIds(await host.GetJsonAsync($"/api/runs?experiment={ServiceHost.Experiment}"));
+        var all = RunIds(await host.GetJsonAsync("/api/runs?all=true"));
+        var allOfExperiment = RunIds(await host.GetJsonAsync($"/api/runs?experiment={ServiceHost.Experiment}&all=true"));
+        var experiments = (await host.GetJsonAsync("/api/experiments")).AsArray();
+
+        // Assert
+        listed.Should().Equal(runId);
+        ofExperiment.Should().Equal(runId);
+        all.Should().BeEquivalentTo([verifyRunId, runId, draftRunId]);
+        allOfExperiment.Should().Equal(verifyRunId, runId);
+        experiments.Should().ContainSingle().Which!["latest_run_id"]!.GetValue<string>().Should().Be(runId, "a newer internal run of the experiment is not its latest run");
+    }
+
+    [Fact]
     public async Task ApprovesOnceAndAnswersConflictToTheSecondApproval()
     {
         await using var host = await ServiceHost.StartAsync();
@@ -140,4 +163,6 @@ public sealed class ApiTests
         errors.Should().ContainSingle().Which.Should().Contain("needs a token");
         EvalLoopServiceOptionsValidator.Validate(new EvalLoopServiceOptions { Workspace = Path.GetTempPath(), Urls = "http://127.0.0.1:5080;http://[::1]:5080" }).Should().BeEmpty();
     }
+
+    private static List<string> RunIds(JsonNode runs) => runs.AsArray().Select(r => r!["id"]!.GetValue<string>()).ToList();
 }

@@ -3,12 +3,14 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using EvalLoop.Core.Running;
+using EvalLoop.Core.Runs;
 using EvalLoop.Core.Suggestions;
 using EvalLoop.Core.Versions;
 using EvalLoop.Service;
 using EvalLoop.Service.Composition;
 using EvalLoop.Suggestions.Applying;
 using EvalLoop.Suggestions.Changes;
+using EvalLoop.Suggestions.Goals;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -202,6 +204,29 @@ public sealed class ServiceHost : IAsyncDisposable
             ChangeJson = SuggestionJson.Serialize(change),
             CreatedAt = DateTimeOffset.UtcNow,
         });
+    }
+
+    /// <summary>
+    /// Records the two kinds of internal run next to the user's run <paramref name="userRunId"/>: the zero-case
+    /// <c>goal:NAME</c> run a goal draft belongs to (through <see cref="GoalDraftSuggestions"/>, as <c>goal new</c> does)
+    /// and a completed verification run of the suggester, newer than the user's run and under the same experiment name,
+    /// so only its mode tells it apart. Returns their ids.
+    /// </summary>
+    public async Task<(string GoalDraftRunId, string VerifyRunId)> SaveInternalRunsAsync(string userRunId)
+    {
+        var draft = await new OfflineGoalDrafter(Services.Layout).DraftAsync("routing", "Route each ticket to its label; accuracy >= 0.5", "tickets");
+        var suggestion = await new GoalDraftSuggestions(Services.Suggestions, Services.Runs).ProposeAsync(draft);
+        var user = await Services.Runs.GetRunAsync(userRunId) ?? throw new InvalidOperationException($"there is no run {userRunId}");
+        var verify = user with
+        {
+            Id = userRunId + "-verify",
+            Mode = RunModes.VerifyBaseline,
+            ParentRunId = userRunId,
+            StartedAt = DateTimeOffset.UtcNow.AddMinutes(1),
+            FinishedAt = DateTimeOffset.UtcNow.AddMinutes(2),
+        };
+        await Services.Runs.SaveRunAsync(verify);
+        return (suggestion.RunId, verify.Id);
     }
 
     public static JsonContent Json(object value) => JsonContent.Create(value, options: new JsonSerializerOptions(JsonSerializerDefaults.Web));

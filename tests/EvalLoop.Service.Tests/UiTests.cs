@@ -65,6 +65,26 @@ public sealed partial class UiTests
     }
 
     [Fact]
+    public async Task ListsOnlyUsersRunsUntilAskedForInternalOnesAndNeverLinksOneAsTheLatestRun()
+    {
+        // Arrange
+        await using var host = await ServiceHost.StartAsync();
+        var runId = await host.RunAsync();
+        var (draftRunId, verifyRunId) = await host.SaveInternalRunsAsync(runId);
+
+        // Act
+        var runs = await (await host.Client.GetAsync("/runs")).Content.ReadAsStringAsync();
+        var all = await (await host.Client.GetAsync("/runs?all=true")).Content.ReadAsStringAsync();
+        var home = await (await host.Client.GetAsync("/")).Content.ReadAsStringAsync();
+
+        // Assert
+        runs.Should().Contain($"/runs/{runId}\"").And.NotContain(draftRunId).And.NotContain(verifyRunId).And.NotContain("goal:routing");
+        runs.Should().Contain("href=\"/runs?all=true\"", "the page offers the internal runs");
+        all.Should().Contain($"/runs/{runId}\"").And.Contain($"/runs/{draftRunId}\"").And.Contain($"/runs/{verifyRunId}\"").And.Contain("goal:routing").And.Contain("verify-baseline");
+        home.Should().Contain(runId).And.NotContain(verifyRunId);
+    }
+
+    [Fact]
     public async Task PausesAndResumesAScheduleFromItsFormsAndRefusesAPostWithoutTheAntiForgeryToken()
     {
         await using var host = await ServiceHost.StartAsync(schedule: "0 0 2 * * ?");

@@ -119,7 +119,7 @@ public sealed class Banking77SuggestionTests(Banking77Round round, ITestOutputHe
         verified.Should().NotIntersectWith(provenance);
         baseline.Should().BeEquivalentTo(verified, "candidate and baseline are compared on the same cases");
         round.AnalysisRun.Split.Should().BeNull();
-        round.AnalysisRun.Mode.Should().Be(Suggester.AnalysisMode);
+        round.AnalysisRun.Mode.Should().Be(RunModes.SuggestAnalysis);
         round.AnalysisRun.ParentRunId.Should().Be(round.Before.RunId);
         round.Approved.RunId.Should().Be(round.Before.RunId, "a suggestion belongs to the user's run it was asked for, so that run's report lists it");
         var analysed = new List<string>();

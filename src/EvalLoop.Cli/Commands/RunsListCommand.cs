@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using EvalLoop.Cli.Hosting;
 using EvalLoop.Cli.Output;
+using EvalLoop.Core.Runs;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -25,19 +26,15 @@ public sealed class RunsListCommand : EvalLoopCommand<RunsListCommand.Settings>
         public bool Json { get; init; }
 
         [CommandOption("--all")]
-        [Description("Also list the runs the suggester makes to analyse and verify (modes suggest-analysis, verify-baseline, verify-candidate, suggest-rows).")]
+        [Description("Also list internal runs: the ones the suggester makes to analyse and verify (modes suggest-analysis, verify-baseline, verify-candidate, suggest-rows) and the empty goal:NAME runs goal drafts belong to (mode goal-draft).")]
         public bool All { get; init; }
     }
 
     protected override async Task<int> RunAsync(Settings settings, CancellationToken cancellationToken)
     {
         using var services = EvalLoopServices.Create(settings);
-        var runs = await services.Runs.ListRunsAsync(settings.Experiment, settings.All ? settings.Limit : Math.Max(settings.Limit * 10, 200), cancellationToken);
-        if (!settings.All)
-        {
-            // The suggester's own runs (on halves of dev) are evidence for suggestions, not the user's runs.
-            runs = runs.Where(r => !EvalLoop.Suggestions.Suggester.IsSuggesterRun(r)).Take(settings.Limit).ToList();
-        }
+        // The suggester's own runs (on halves of dev) and goal drafts' empty runs are evidence and bookkeeping, not the user's runs.
+        var runs = await services.Runs.ListRunsForUserAsync(settings.Experiment, settings.All, settings.Limit, cancellationToken);
 
         var rows = new List<(Core.Runs.RunRecord Run, Core.Runs.RunSummary Summary)>();
         foreach (var run in runs)
@@ -51,6 +48,7 @@ public sealed class RunsListCommand : EvalLoopCommand<RunsListCommand.Settings>
             {
                 ["run_id"] = r.Run.Id,
                 ["experiment"] = r.Run.ExperimentName,
+                ["mode"] = r.Run.Mode,
                 ["status"] = r.Run.Status,
                 ["started_at"] = r.Run.StartedAt,
                 ["cases"] = r.Summary.Results,
@@ -70,12 +68,13 @@ public sealed class RunsListCommand : EvalLoopCommand<RunsListCommand.Settings>
         }
 
         var table = new Table().Border(TableBorder.Rounded);
-        table.AddColumns("run", "experiment", "status", "started (UTC)", "cases", "pass rate", "model");
+        table.AddColumns("run", "experiment", "mode", "status", "started (UTC)", "cases", "pass rate", "model");
         foreach (var (run, summary) in rows)
         {
             table.AddRow(
                 Markup.Escape(run.Id),
                 Markup.Escape(run.ExperimentName),
+                Markup.Escape(run.Mode),
                 RunSummaryView.StatusMarkup(run.Status),
                 run.StartedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
                 $"{summary.Results}/{run.PlannedResults}",

@@ -98,7 +98,7 @@ public sealed class GoalTracker(IRunStore runs, IRunResultStore results, IDatase
 
     /// <summary>The experiment's completed full runs, newest first (at most <see cref="History"/> + 1).</summary>
     private async Task<List<RunRecord>> CompletedRunsAsync(string experiment, CancellationToken cancellationToken) =>
-        (await runs.ListRunsAsync(experiment, "full", History + 1, cancellationToken))
+        (await runs.ListRunsAsync(experiment, RunModes.Full, History + 1, cancellationToken))
             .Where(r => r.Status == RunStatus.Completed)
             .ToList();
 

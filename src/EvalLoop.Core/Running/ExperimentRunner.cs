@@ -71,7 +71,7 @@ public sealed partial class ExperimentRunner(
         }
 
         HashSet<(string, int)>? include = null;
-        if (run.Mode == "rerun-failed" && run.ParentRunId is { } parent)
+        if (run.Mode == RunModes.RerunFailed && run.ParentRunId is { } parent)
         {
             include = await FailedKeysAsync(parent, cancellationToken);
         }
@@ -94,7 +94,7 @@ public sealed partial class ExperimentRunner(
         var include = await FailedKeysAsync(sourceRunId, cancellationToken);
         var sourceExperiment = ExperimentSnapshot.Deserialize(source.ExperimentJson);
         experiment = experiment with { Split = sourceExperiment.Split, Limit = sourceExperiment.Limit };
-        var run = NewRun(experiment, dataset, include.Count, mode: "rerun-failed", parent: sourceRunId);
+        var run = NewRun(experiment, dataset, include.Count, mode: RunModes.RerunFailed, parent: sourceRunId);
         using var held = Acquire(run.Id);
         await runs.SaveRunAsync(run, cancellationToken);
         LogRunStarted(_logger, run.Id, experiment.Name, run.PlannedResults);

@@ -1,3 +1,5 @@
+using EvalLoop.Core.Runs;
+
 namespace EvalLoop.Core.Running;
 
 /// <summary>Per-invocation knobs of the runner.</summary>
@@ -16,10 +18,11 @@ public sealed record RunOptions
     public int? Concurrency { get; init; }
 
     /// <summary>
-    /// The purpose a new run is stored with from its start: <c>full</c> for a user's run; the suggester's analysis and
-    /// verification runs use their own modes, so an interrupted one is never mistaken for a user's run.
+    /// The purpose a new run is stored with from its start (<see cref="RunModes"/>): <see cref="RunModes.Full"/> for a
+    /// user's run; the suggester's analysis and verification runs use their own modes, so an interrupted one is never
+    /// mistaken for a user's run.
     /// </summary>
-    public string Mode { get; init; } = "full";
+    public string Mode { get; init; } = RunModes.Full;
 
     /// <summary>The run a new run serves (the suggester's runs name the run they were made for).</summary>
     public string? ParentRunId { get; init; }

@@ -29,8 +29,8 @@ public sealed record RunRecord
 
     public required string Status { get; init; }
 
-    /// <summary><c>full</c>, <c>rerun-failed</c>.</summary>
-    public string Mode { get; init; } = "full";
+    /// <summary>What the run was made for: one of <see cref="RunModes"/>.</summary>
+    public string Mode { get; init; } = RunModes.Full;
 
     /// <summary>For <c>rerun-failed</c>: the run whose failures this one re-runs.</summary>
     public string? ParentRunId { get; init; }

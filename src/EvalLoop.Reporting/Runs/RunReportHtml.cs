@@ -122,7 +122,7 @@ internal sealed class RunReportHtml(ReportOptions options)
 
         html.Write($"</div>\n<dl class=\"facts\">\n");
         Fact(html, "run", run.Id);
-        Fact(html, "status", run.Status + (run.Mode == "full" ? string.Empty : $" ({run.Mode} of {run.ParentRunId})"));
+        Fact(html, "status", run.Status + (run.Mode == RunModes.Full ? string.Empty : $" ({run.Mode} of {run.ParentRunId})"));
         Fact(html, "model", $"{run.Provider} / {run.Model}" + ModelSettingsText(model));
         Fact(html, "prompt version", run.PromptVersion);
         Fact(html, "dataset", $"{run.DatasetName} @ {Short(run.DatasetVersion)}" + (run.Split is null ? string.Empty : $", split {run.Split}"));

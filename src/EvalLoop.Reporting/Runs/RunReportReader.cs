@@ -184,7 +184,7 @@ internal sealed class RunReportReader(ReportSources sources, ReportOptions optio
     /// </summary>
     private async Task<IReadOnlyList<TrendPoint>> ReadTrendAsync(RunRecord run, RunSummary summary, CancellationToken cancellationToken)
     {
-        var runs = await sources.Runs.ListRunsAsync(run.ExperimentName, "full", options.TrendRuns * 4, cancellationToken);
+        var runs = await sources.Runs.ListRunsAsync(run.ExperimentName, RunModes.Full, options.TrendRuns * 4, cancellationToken);
         var earlier = runs
             .Where(r => r.Id != run.Id && r.StartedAt <= run.StartedAt && r.Status == RunStatus.Completed)
             .OrderByDescending(r => r.StartedAt)

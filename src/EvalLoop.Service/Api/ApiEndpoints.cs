@@ -33,12 +33,12 @@ public static class ApiEndpoints
                 : Results.NotFound(new { error = $"there is no experiment '{name}' in experiments/" }))
             .WithName("RunExperiment").WithSummary("Queue a run of the experiment now (after its running one, if any): run, analyze, suggest, report.");
 
-        api.MapGet("/runs", async (string? experiment, int? limit, EvalLoopServices services, CancellationToken ct) =>
+        api.MapGet("/runs", async (string? experiment, int? limit, bool? all, EvalLoopServices services, CancellationToken ct) =>
         {
-            var runs = await services.Runs.ListRunsAsync(experiment, Math.Clamp(limit ?? 100, 1, 1000), ct);
+            var runs = await services.Runs.ListRunsForUserAsync(experiment, all ?? false, Math.Clamp(limit ?? 100, 1, 1000), ct);
             var flagged = await RegressionDto.ForRunsAsync(services, runs, ct);
             return Results.Ok(runs.Select(r => RunDto.From(r, flagged.GetValueOrDefault(r.Id))));
-        }).WithName("ListRuns").WithSummary("Runs, newest first, optionally of one experiment; a run flagged as a regression has a `regression`.");
+        }).WithName("ListRuns").WithSummary("Users' runs (modes full and rerun-failed), newest first, optionally of one experiment; ?all=true also lists internal runs (the suggester's analysis and verification runs, goal drafts' empty runs). A run flagged as a regression has a `regression`.");
 
         api.MapGet("/runs/{id}", async (string id, EvalLoopServices services, CancellationToken ct) =>
         {

@@ -1,5 +1,6 @@
 using EvalLoop.Core.Experiments;
 using EvalLoop.Core.Running;
+using EvalLoop.Core.Runs;
 using EvalLoop.Service.Composition;
 using EvalLoop.Service.Scheduling;
 
@@ -27,7 +28,8 @@ public sealed record ExperimentStatus(string Name, string? Goal, IReadOnlyDictio
                 continue;
             }
 
-            var latest = (await services.Runs.ListRunsAsync(definition.Name, 20, cancellationToken)).FirstOrDefault(r => r.Status == Core.Runs.RunStatus.Completed);
+            // A user's runs only: an internal run (the suggester's, a goal draft's) is never "the latest run" of an experiment.
+            var latest = (await services.Runs.ListRunsForUserAsync(definition.Name, includeInternal: false, 20, cancellationToken)).FirstOrDefault(r => r.Status == Core.Runs.RunStatus.Completed);
             if (latest is null)
             {
                 result.Add(new ExperimentStatus(definition.Name, definition.Goal, definition.Targets, definition.Schedule, null, null, null, "not run", []));

@@ -26,7 +26,7 @@ public sealed class RegressionDetector(EvalLoopServices services, EvalLoopServic
         ArgumentNullException.ThrowIfNull(run);
         RunRecord? latest = null;
         RunRecord? firstOfVersion = null;
-        var candidates = await services.Runs.ListRunsAsync(run.ExperimentName, "full", BaselineSearchDepth, cancellationToken);
+        var candidates = await services.Runs.ListRunsAsync(run.ExperimentName, RunModes.Full, BaselineSearchDepth, cancellationToken);
         var flagged = (await services.Regressions.ListForRunsAsync(candidates.Select(c => c.Id).ToList(), cancellationToken)).Select(r => r.RunId).ToHashSet(StringComparer.Ordinal);
         foreach (var candidate in candidates)
         {
@@ -54,7 +54,7 @@ public sealed class RegressionDetector(EvalLoopServices services, EvalLoopServic
     public async Task<IReadOnlyList<RunRegression>> DetectAsync(RunRecord run, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(run);
-        if (run.Status != RunStatus.Completed || run.Mode != "full" || await FindBaselineAsync(run, cancellationToken) is not { } baseline)
+        if (run.Status != RunStatus.Completed || run.Mode != RunModes.Full || await FindBaselineAsync(run, cancellationToken) is not { } baseline)
         {
             return [];
         }

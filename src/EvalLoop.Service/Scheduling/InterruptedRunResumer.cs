@@ -38,10 +38,9 @@ public sealed partial class InterruptedRunResumer(
     {
         try
         {
-            // Users' runs only (full runs and re-runs of failures), each mode searched on its own so the suggester's many
-            // analysis and verification runs (their own modes) neither crowd them out nor get resumed as runs of the experiment.
-            var candidates = (await services.Runs.ListRunsAsync(null, "full", SearchDepth, stoppingToken))
-                .Concat(await services.Runs.ListRunsAsync(null, "rerun-failed", SearchDepth, stoppingToken));
+            // Users' runs only (full runs and re-runs of failures), filtered by the store so the suggester's many analysis
+            // and verification runs (their own modes) neither crowd them out nor get resumed as runs of the experiment.
+            var candidates = await services.Runs.ListRunsForUserAsync(null, includeInternal: false, SearchDepth, stoppingToken);
             var pending = candidates
                 .Where(r => r.Status is RunStatus.Interrupted or RunStatus.Running)
                 .Where(r => File.Exists(services.Experiments.ResolvePath(r.ExperimentName)))

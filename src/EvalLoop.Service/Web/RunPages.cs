@@ -42,7 +42,7 @@ public static class RunPages
             {
                 var picker = new HtmlPage(http, af, "Compare two runs");
                 picker.Raw("<p>The diff report of run B against baseline run A: fixed and broken cases, score deltas with paired tests, changed outputs side by side, and the prompt diff.</p>");
-                var runs = await services.Runs.ListRunsAsync(null, "full", PickerRuns, http.RequestAborted);
+                var runs = await services.Runs.ListRunsAsync(null, RunModes.Full, PickerRuns, http.RequestAborted);
                 return picker.Raw(CompareForm(runs, a, b)).ToResult();
             }
 
@@ -73,7 +73,7 @@ public static class RunPages
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(run);
         var id = E(Uri.EscapeDataString(run.Id));
-        var others = (await services.Runs.ListRunsAsync(run.ExperimentName, "full", PickerRuns, cancellationToken)).Where(r => r.Id != run.Id).ToList();
+        var others = (await services.Runs.ListRunsAsync(run.ExperimentName, RunModes.Full, PickerRuns, cancellationToken)).Where(r => r.Id != run.Id).ToList();
         var html = $"<h2>Failure clusters</h2><p><a href=\"/runs/{id}/clusters\">The failure clusters of this run</a></p><h2>Compare</h2>";
         if (others.Count == 0)
         {

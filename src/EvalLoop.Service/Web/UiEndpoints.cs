@@ -41,17 +41,22 @@ public static class UiEndpoints
             return page.Raw("</table>").ToResult();
         });
 
-        ui.MapGet("/runs", async (HttpContext http, IAntiforgery af, EvalLoopServices services, string? experiment) =>
+        ui.MapGet("/runs", async (HttpContext http, IAntiforgery af, EvalLoopServices services, string? experiment, bool? all) =>
         {
+            var includeInternal = all ?? false;
             var page = new HtmlPage(http, af, experiment is null ? "Runs" : "Runs of " + experiment);
-            page.Raw("<table><tr><th>Run</th><th>Experiment</th><th>Status</th><th>Model</th><th>Started</th><th>Seconds</th><th>Report</th></tr>");
-            var runs = await services.Runs.ListRunsAsync(experiment, 200, http.RequestAborted);
+            var toggle = "/runs?" + (experiment is null ? string.Empty : "experiment=" + Uri.EscapeDataString(experiment) + "&") + (includeInternal ? "all=false" : "all=true");
+            page.Raw(includeInternal
+                ? $"<p>Showing every run, including internal ones (the suggester's analysis and verification runs, goal drafts' empty runs). <a href=\"{E(toggle)}\">Only users' runs</a></p>"
+                : $"<p>Users' runs. <a href=\"{E(toggle)}\">Show internal runs too</a> (the suggester's analysis and verification runs, goal drafts' empty runs).</p>");
+            page.Raw("<table><tr><th>Run</th><th>Experiment</th><th>Mode</th><th>Status</th><th>Model</th><th>Started</th><th>Seconds</th><th>Report</th></tr>");
+            var runs = await services.Runs.ListRunsForUserAsync(experiment, includeInternal, 200, http.RequestAborted);
             var flagged = await RegressionDto.ForRunsAsync(services, runs, http.RequestAborted);
             foreach (var r in runs)
             {
                 var id = E(Uri.EscapeDataString(r.Id));
                 var regression = flagged.ContainsKey(r.Id) ? " <strong class=\"error\">regression</strong>" : string.Empty;
-                page.Raw($"<tr><td><a href=\"/runs/{id}\">{E(r.Id)}</a></td><td>{E(r.ExperimentName)}</td><td>{E(r.Status)}{regression}</td><td>{E(r.Provider)}/{E(r.Model)}</td><td>{E(r.StartedAt, "u")}</td><td>{E(r.WallSeconds, "F1")}</td><td><a href=\"/runs/{id}/report\">report</a></td></tr>");
+                page.Raw($"<tr><td><a href=\"/runs/{id}\">{E(r.Id)}</a></td><td>{E(r.ExperimentName)}</td><td>{E(r.Mode)}</td><td>{E(r.Status)}{regression}</td><td>{E(r.Provider)}/{E(r.Model)}</td><td>{E(r.StartedAt, "u")}</td><td>{E(r.WallSeconds, "F1")}</td><td><a href=\"/runs/{id}/report\">report</a></td></tr>");
             }
 
             return page.Raw("</table>").ToResult();

@@ -13,13 +13,11 @@ namespace EvalLoop.Suggestions.Goals;
 /// </summary>
 /// <remarks>
 /// A suggestion belongs to a run. A goal is drafted before any run exists, so proposing records a zero-case run of mode
-/// <see cref="DraftRunMode"/>, named <c>goal:NAME</c>, for the draft to belong to (goal status only reads <c>full</c> runs).
+/// <see cref="RunModes.GoalDraft"/>, named <c>goal:NAME</c>, for the draft to belong to (goal status only reads <c>full</c>
+/// runs, and run lists hide it as an internal run).
 /// </remarks>
 public sealed class GoalDraftSuggestions(ISuggestionStore suggestions, IRunStore runs, TimeProvider? timeProvider = null)
 {
-    /// <summary>The mode of the run record a goal draft belongs to.</summary>
-    public const string DraftRunMode = "goal-draft";
-
     private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
 
     public async Task<Suggestion> ProposeAsync(GoalDraft draft, CancellationToken cancellationToken = default)
@@ -39,7 +37,7 @@ public sealed class GoalDraftSuggestions(ISuggestionStore suggestions, IRunStore
             Provider = draft.Source,
             Model = draft.Source,
             Status = RunStatus.Completed,
-            Mode = DraftRunMode,
+            Mode = RunModes.GoalDraft,
             StartedAt = now,
             FinishedAt = now,
         }, cancellationToken);
