@@ -1,3 +1,4 @@
+using EvalLoop.Core.Runs;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
@@ -45,6 +46,29 @@ public sealed class ApiTests
         all.Should().BeEquivalentTo([verifyRunId, runId, draftRunId]);
         allOfExperiment.Should().Equal(verifyRunId, runId);
         experiments.Should().ContainSingle().Which!["latest_run_id"]!.GetValue<string>().Should().Be(runId, "a newer internal run of the experiment is not its latest run");
+    }
+
+    [Fact]
+    public async Task ANewerRerunOfTheFailedCasesIsListedButIsNotTheExperimentsLatestRun()
+    {
+        // A rerun-failed run holds only the cases that failed before: its pass rate says nothing about the targets.
+        await using var host = await ServiceHost.StartAsync();
+        var runId = await host.RunAsync();
+        var full = await host.Services.Runs.GetRunAsync(runId);
+        await host.Services.Runs.SaveRunAsync(full! with
+        {
+            Id = runId + "-rerun",
+            Mode = RunModes.RerunFailed,
+            ParentRunId = runId,
+            StartedAt = DateTimeOffset.UtcNow.AddMinutes(1),
+            FinishedAt = DateTimeOffset.UtcNow.AddMinutes(2),
+        });
+
+        var listed = RunIds(await host.GetJsonAsync("/api/runs"));
+        var experiments = (await host.GetJsonAsync("/api/experiments")).AsArray();
+
+        listed.Should().Equal(runId + "-rerun", runId);
+        experiments.Should().ContainSingle().Which!["latest_run_id"]!.GetValue<string>().Should().Be(runId);
     }
 
     [Fact]

@@ -28,8 +28,9 @@ public sealed record ExperimentStatus(string Name, string? Goal, IReadOnlyDictio
                 continue;
             }
 
-            // A user's runs only: an internal run (the suggester's, a goal draft's) is never "the latest run" of an experiment.
-            var latest = (await services.Runs.ListRunsForUserAsync(definition.Name, includeInternal: false, 20, cancellationToken)).FirstOrDefault(r => r.Status == Core.Runs.RunStatus.Completed);
+            // Full runs only: an internal run (the suggester's, a goal draft's) is never "the latest run" of an experiment, and a
+            // rerun-failed run covers only the cases that failed before, so its pass rate says nothing about the targets.
+            var latest = (await services.Runs.ListRunsAsync(definition.Name, RunModes.Full, 20, cancellationToken)).FirstOrDefault(r => r.Status == Core.Runs.RunStatus.Completed);
             if (latest is null)
             {
                 result.Add(new ExperimentStatus(definition.Name, definition.Goal, definition.Targets, definition.Schedule, null, null, null, "not run", []));
