@@ -6,6 +6,7 @@ using EvalLoop.Service.Scheduling;
 using EvalLoop.Service.Security;
 using EvalLoop.Service.Web;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.HostFiltering;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -33,13 +34,23 @@ public static class EvalLoopServiceHost
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = Path.GetFullPath(options.Workspace) });
         builder.WebHost.UseSetting(Microsoft.AspNetCore.Hosting.WebHostDefaults.ServerUrlsKey, options.Urls);
         builder.Logging.ClearProviders().AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning)
-            .AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information).AddFilter("EvalLoop", LogLevel.Information);
+            .AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information).AddFilter("EvalLoop", LogLevel.Information)
+            // Says which Host a request was refused for: behind a proxy that passes its own name on, --public-url allows it.
+            .AddFilter("Microsoft.AspNetCore.HostFiltering", LogLevel.Information);
         logging?.Invoke(builder.Logging);
 
         var services = EvalLoopServices.Open(Path.GetFullPath(options.Workspace), options.Database);
         builder.Services.AddSingleton(services);
         builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton(new TokenAuthentication(options.Token));
+        builder.Services.AddSingleton(new TokenAuthentication(options.Token, options.PublicUrl));
+        // Against DNS rebinding: the web host puts host filtering first in the pipeline (allowing any host unless told);
+        // only the service's own names (see AllowedHosts) get past it, others get 400. Set here, AllowedHosts from
+        // configuration cannot widen it.
+        builder.Services.Configure<HostFilteringOptions>(o =>
+        {
+            o.AllowedHosts = [.. AllowedHosts.For(options)];
+            o.AllowEmptyHosts = false;
+        });
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ExperimentRunGate>();
         builder.Services.AddSingleton<RegressionDetector>();

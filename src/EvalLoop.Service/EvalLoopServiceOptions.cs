@@ -48,7 +48,10 @@ public sealed record EvalLoopServiceOptions
     /// <summary>Where a regression is POSTed as JSON (<c>--webhook</c> or <c>EVALLOOP_WEBHOOK</c>); null sends nothing.</summary>
     public string? WebhookUrl { get; init; }
 
-    /// <summary>The address the web UI is reached at, for links in webhook messages; null uses the first listen address.</summary>
+    /// <summary>
+    /// The address the web UI is reached at, for links in webhook messages (null uses the first listen address). Its host
+    /// is one the service answers to, and its origin one of its own (behind a proxy that passes its own name on).
+    /// </summary>
     public string? PublicUrl { get; init; }
 
     /// <summary>

@@ -54,7 +54,7 @@ public sealed class ServeCommand : EvalLoopCommand<ServeCommand.Settings>
         public double RegressionAlpha { get; init; } = 0.05;
 
         [CommandOption("--public-url <URL>")]
-        [Description("The address people reach the UI at, for the report link in webhook messages. Default: the first listen address.")]
+        [Description("The address people reach the UI at (e.g. through a proxy): the report link in webhook messages uses it, and the service answers to its host name. Default: the first listen address.")]
         public string? PublicUrl { get; init; }
 
         public override ValidationResult Validate() =>
