@@ -74,15 +74,26 @@ public sealed class SqliteRegressionStore(SqliteDatabase database) : IRegression
         return rows.Select(r => r.ToRegression()).ToList();
     }
 
-    public async Task<IReadOnlyList<RunRegression>> ListAsync(string? experimentName = null, int limit = 100, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<RunRegression>> ListNewestRunsAsync(string? experimentName = null, int runLimit = 100, CancellationToken cancellationToken = default)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(limit);
+        ArgumentOutOfRangeException.ThrowIfNegative(runLimit);
+
+        // One query: the newest `runLimit` flagged runs first (LIMIT on runs, not rows), then every row of those runs.
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        var newest =
+            $"""
+            WITH newest (id, latest) AS (
+                SELECT run_id, MAX(detected_at)
+                FROM run_regressions
+                {(experimentName is null ? string.Empty : "WHERE experiment_name = @experimentName")}
+                GROUP BY run_id
+                ORDER BY 2 DESC, 1
+                LIMIT @runLimit)
+
+            """;
         var rows = await connection.QueryAsync<Row>(new CommandDefinition(
-            Select
-            + (experimentName is null ? string.Empty : " WHERE experiment_name = @experimentName")
-            + " ORDER BY detected_at DESC, run_id, scorer LIMIT @limit",
-            new { experimentName, limit },
+            newest + Select + " JOIN newest ON newest.id = run_regressions.run_id ORDER BY newest.latest DESC, newest.id, scorer",
+            new { experimentName, runLimit },
             cancellationToken: cancellationToken));
         return rows.Select(r => r.ToRegression()).ToList();
     }

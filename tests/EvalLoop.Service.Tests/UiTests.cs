@@ -129,13 +129,14 @@ public sealed partial class UiTests
         (await host.GetJsonAsync("/api/runs")).AsArray().Should().NotBeEmpty("the form queued a run");
     }
 
-    /// <summary>The anti-forgery field of the first form on <paramref name="page"/>, as a form body.</summary>
-    private static async Task<FormUrlEncodedContent> FormTokenAsync(ServiceHost host, string page)
+    /// <summary>The anti-forgery field of the first form on <paramref name="page"/>, with <paramref name="fields"/>, as a form body.</summary>
+    internal static async Task<FormUrlEncodedContent> FormTokenAsync(ServiceHost host, string page, IReadOnlyDictionary<string, string>? fields = null)
     {
         var html = await (await host.Client.GetAsync(page)).Content.ReadAsStringAsync();
         var token = AntiforgeryField().Match(html);
         token.Success.Should().BeTrue("every form carries the anti-forgery token");
-        return new FormUrlEncodedContent(new Dictionary<string, string> { [token.Groups["name"].Value] = WebUtility.HtmlDecode(token.Groups["value"].Value) });
+        var form = new Dictionary<string, string>(fields ?? new Dictionary<string, string>()) { [token.Groups["name"].Value] = WebUtility.HtmlDecode(token.Groups["value"].Value) };
+        return new FormUrlEncodedContent(form);
     }
 
     private static async Task<string> ScheduleStateAsync(ServiceHost host) =>

@@ -92,7 +92,7 @@ public sealed class ApprovalTests
         history[1].Snapshot.DecidedBy.Should().Be("reviewer");
         history[1].Snapshot.DecisionReason.Should().Be("clear gain");
         history[1].Snapshot.EvidenceJson.Should().Be(suggestion.EvidenceJson, "the audit row keeps the evidence the decision was made on");
-        await FluentActions.Awaiting(() => harness.Approver.RejectAsync(suggestion.Id, "someone", "late")).Should().ThrowAsync<InvalidOperationException>().WithMessage("*already approved by reviewer*");
+        await FluentActions.Awaiting(() => harness.Approver.RejectAsync(suggestion.Id, "someone", "late")).Should().ThrowAsync<SuggestionAlreadyDecidedException>().WithMessage("*already approved by reviewer*");
     }
 
     [Fact]
@@ -156,9 +156,35 @@ public sealed class ApprovalTests
 
         // Assert
         attempts.Count(a => a is null).Should().Be(1);
-        attempts.Single(a => a is not null).Should().Match<Exception>(e => e is SuggestionConflictException || e is InvalidOperationException);
+        attempts.Single(a => a is not null).Should().Match<Exception>(e => SuggestionRefusals.IsRefusal(e), "the loser was refused (decided first, or the file changed), not failed");
         (await harness.Versions.ListAsync(ExperimentPath)).Should().HaveCount(2, "one previous version and one new one");
         (await harness.Suggestions.GetAsync(suggestion.Id))!.Revision.Should().Be(2);
+    }
+
+    [Fact]
+    public async Task AnApprovalWhoseDecisionCannotBeStoredPutsTheFileBackAndIsAFailureNotARefusal()
+    {
+        // Arrange: the database refuses to store the decision after the file is written.
+        using var harness = SuggestionHarness.With(TicketsWorkspace.Files(LabelList));
+        var baseline = await harness.RunAsync("tickets");
+        var suggestion = await SavePromptSuggestionAsync(harness, baseline, "\nAlways answer in lower case.\n");
+        var original = await File.ReadAllTextAsync(harness.File(ExperimentPath));
+        await using (var connection = await harness.Database.OpenConnectionAsync())
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = "CREATE TRIGGER fail_decisions BEFORE UPDATE OF status ON suggestions BEGIN SELECT RAISE(ABORT, 'disk on fire'); END;";
+            await command.ExecuteNonQueryAsync();
+        }
+
+        // Act
+        var approve = FluentActions.Awaiting(() => harness.Approver.ApproveAsync(suggestion.Id, "alice"));
+
+        // Assert
+        var thrown = (await approve.Should().ThrowAsync<InvalidOperationException>()).Which;
+        SuggestionRefusals.IsRefusal(thrown).Should().BeFalse("nobody decided first and the change still applies: the service failed");
+        thrown.Message.Should().Contain("disk on fire").And.Contain($"Rolled back: {ExperimentPath}");
+        (await File.ReadAllTextAsync(harness.File(ExperimentPath))).Should().Be(original);
+        (await harness.Suggestions.GetAsync(suggestion.Id))!.Status.Should().Be(SuggestionStatus.Pending);
     }
 
     private static async Task<Suggestion> SavePromptSuggestionAsync(SuggestionHarness harness, RunOutcome baseline, string appended)

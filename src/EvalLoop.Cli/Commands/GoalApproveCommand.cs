@@ -22,19 +22,19 @@ public sealed class GoalApproveCommand : EvalLoopCommand<SuggestionsDecisionSett
                 ?? throw new KeyNotFoundException($"There is no suggestion '{settings.Id}' (see: evalloop suggestions list).");
             if (suggestion.Kind != SuggestionKinds.Goal)
             {
-                throw new InvalidOperationException($"Suggestion {settings.Id} is a {suggestion.Kind} suggestion; approve it with: evalloop suggestions approve {settings.Id}");
+                throw new UsageException($"Suggestion {settings.Id} is a {suggestion.Kind} suggestion; approve it with: evalloop suggestions approve {settings.Id}");
             }
 
             var result = await services.Approver.ApproveAsync(settings.Id, settings.Decider, settings.Reason, cancellationToken);
             WriteApproved(Out, result);
             return ExitCodes.Success;
         }
-        catch (SuggestionConflictException ex)
+        catch (Exception ex) when (SuggestionRefusals.IsRefusal(ex))
         {
             ErrorOutput.Error("refused: " + ex.Message);
             return ExitCodes.UsageOrInput;
         }
-        catch (Exception ex) when (ex is InvalidOperationException or KeyNotFoundException or SuggestionConcurrencyException)
+        catch (KeyNotFoundException ex)
         {
             ErrorOutput.Error(ex.Message);
             return ExitCodes.UsageOrInput;

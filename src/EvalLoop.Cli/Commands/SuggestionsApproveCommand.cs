@@ -41,12 +41,14 @@ public sealed class SuggestionsApproveCommand : EvalLoopCommand<SuggestionsAppro
         {
             result = await services.Approver.ApproveAsync(settings.Id, settings.Decider, settings.Reason, cancellationToken);
         }
-        catch (SuggestionConflictException ex)
+        catch (Exception ex) when (SuggestionRefusals.IsRefusal(ex))
         {
+            // Decided first by someone else, or the change no longer applies: a refusal (2), not a crash. Any other
+            // failure (e.g. the decision could not be stored) goes on to the runtime error (3).
             ErrorOutput.Error("refused: " + ex.Message);
             return ExitCodes.UsageOrInput;
         }
-        catch (Exception ex) when (ex is InvalidOperationException or SuggestionConcurrencyException or KeyNotFoundException)
+        catch (KeyNotFoundException ex)
         {
             ErrorOutput.Error(ex.Message);
             return ExitCodes.UsageOrInput;

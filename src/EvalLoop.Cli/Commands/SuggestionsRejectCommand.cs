@@ -1,6 +1,7 @@
 using EvalLoop.Cli.Hosting;
 using EvalLoop.Cli.Output;
 using EvalLoop.Core.Suggestions;
+using EvalLoop.Suggestions.Applying;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -23,8 +24,9 @@ public sealed class SuggestionsRejectCommand : EvalLoopCommand<SuggestionsReject
         {
             rejected = await services.Approver.RejectAsync(settings.Id, settings.Decider, settings.Reason!, cancellationToken);
         }
-        catch (Exception ex) when (ex is InvalidOperationException or SuggestionConcurrencyException or KeyNotFoundException)
+        catch (Exception ex) when (SuggestionRefusals.IsRefusal(ex) || ex is KeyNotFoundException)
         {
+            // Unknown, or decided first by someone else: 2. Any other failure goes on to the runtime error (3).
             ErrorOutput.Error(ex.Message);
             return ExitCodes.UsageOrInput;
         }

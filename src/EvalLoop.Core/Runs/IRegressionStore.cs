@@ -15,6 +15,11 @@ public interface IRegressionStore
     /// </summary>
     Task<IReadOnlyList<RunRegression>> ListForRunsAsync(IReadOnlyCollection<string> runIds, CancellationToken cancellationToken = default);
 
-    /// <summary>Regressions, newest first, optionally of one experiment.</summary>
-    Task<IReadOnlyList<RunRegression>> ListAsync(string? experimentName = null, int limit = 100, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Every regression of the newest <paramref name="runLimit"/> flagged runs, optionally of one experiment: the limit
+    /// counts runs, not rows, so a run flagged on many scorers is never cut short. Runs newest first (by the latest
+    /// <see cref="RunRegression.DetectedAt"/> of their rows; equal times by run id, ordinal), each run's rows by scorer
+    /// (ordinal).
+    /// </summary>
+    Task<IReadOnlyList<RunRegression>> ListNewestRunsAsync(string? experimentName = null, int runLimit = 100, CancellationToken cancellationToken = default);
 }

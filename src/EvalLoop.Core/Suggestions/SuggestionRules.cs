@@ -67,7 +67,7 @@ public static class SuggestionRules
     /// <summary>
     /// Throws <see cref="InvalidOperationException"/> unless a save may move suggestion <paramref name="id"/> from
     /// <paramref name="fromStatus"/> (null when it is being created) to <paramref name="toStatus"/>: a suggestion is
-    /// created pending, and a final status never changes.
+    /// created pending, and a final status never changes (that refusal is a <see cref="SuggestionAlreadyDecidedException"/>).
     /// </summary>
     public static void ThrowIfTransitionNotAllowed(string id, string? fromStatus, string toStatus)
     {
@@ -78,7 +78,7 @@ public static class SuggestionRules
 
         if (fromStatus is not null && fromStatus != toStatus && SuggestionStatus.IsFinal(fromStatus))
         {
-            throw new InvalidOperationException($"Suggestion '{id}' is already {fromStatus} and cannot become {toStatus}; create a new suggestion instead.");
+            throw new SuggestionAlreadyDecidedException(id, fromStatus, $"Suggestion '{id}' is already {fromStatus} and cannot become {toStatus}; create a new suggestion instead.");
         }
     }
 

@@ -13,7 +13,7 @@ public static class SuggestionStoreExtensions
     /// <param name="timeProvider">Stamps <see cref="Suggestion.DecidedAt"/>.</param>
     /// <returns>The suggestion as stored with the decision.</returns>
     /// <exception cref="KeyNotFoundException">No suggestion has <paramref name="id"/>.</exception>
-    /// <exception cref="InvalidOperationException">The suggestion is not pending (it was already decided or superseded).</exception>
+    /// <exception cref="SuggestionAlreadyDecidedException">The suggestion is not pending (it was already decided or superseded).</exception>
     /// <exception cref="SuggestionConcurrencyException">
     /// Someone else saved the suggestion between the load and the save (another reviewer deciding at the same time);
     /// their save stands and this decision is not stored. Reloading shows what they did.
@@ -41,11 +41,7 @@ public static class SuggestionStoreExtensions
             ?? throw new KeyNotFoundException($"There is no suggestion '{id}'.");
         if (suggestion.Status != SuggestionStatus.Pending)
         {
-            var decided = suggestion.DecidedBy is null
-                ? string.Empty
-                : $" by {suggestion.DecidedBy}{(suggestion.DecidedAt is { } at ? $" at {at:u}" : string.Empty)}";
-            throw new InvalidOperationException(
-                $"Suggestion '{id}' is already {suggestion.Status}{decided}; only a {SuggestionStatus.Pending} suggestion can be {(approve ? "approved" : "rejected")}.");
+            throw SuggestionAlreadyDecidedException.For(suggestion, approve);
         }
 
         return await store.SaveAsync(

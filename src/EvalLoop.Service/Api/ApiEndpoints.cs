@@ -16,9 +16,6 @@ public static class ApiEndpoints
     /// <summary>Who a decision is recorded as when the API call names nobody.</summary>
     public const string DefaultDecider = "api";
 
-    /// <summary>How many scorers of one run <c>GET /api/regressions</c> expects when it reads rows to find the newest runs (more only means fewer runs listed, never fewer scorers).</summary>
-    private const int MaxScorersPerRun = 50;
-
     public static IEndpointRouteBuilder MapEvalLoopApi(this IEndpointRouteBuilder endpoints)
     {
         var api = endpoints.MapGroup("/api").WithTags("EvalLoop");
@@ -56,12 +53,9 @@ public static class ApiEndpoints
 
         api.MapGet("/regressions", async (string? experiment, int? limit, EvalLoopServices services, CancellationToken ct) =>
         {
-            // The store lists one row per (run, scorer), newest first: the newest `limit` flagged runs from those rows, then
-            // every row of those runs, so a run with many scorers is never cut short.
-            var limitRuns = Math.Clamp(limit ?? 100, 1, 1000);
-            var runIds = (await services.Regressions.ListAsync(experiment, limitRuns * MaxScorersPerRun, ct)).Select(r => r.RunId).Distinct(StringComparer.Ordinal).Take(limitRuns).ToList();
-            var byRun = RegressionDto.Group(await services.Regressions.ListForRunsAsync(runIds, ct)).ToDictionary(r => r.RunId, StringComparer.Ordinal);
-            return Results.Ok(runIds.Select(id => byRun[id]));
+            // The limit counts runs, not rows: the store returns every scorer row of the newest `limit` flagged runs, newest run first.
+            var rows = await services.Regressions.ListNewestRunsAsync(experiment, Math.Clamp(limit ?? 100, 1, 1000), ct);
+            return Results.Ok(RegressionDto.Group(rows));
         }).WithName("ListRegressions").WithSummary("Runs flagged as regressions against their baseline, newest first, with the scorers that dropped.");
 
         api.MapGet("/suggestions", async (string? status, string? experiment, EvalLoopServices services, CancellationToken ct) =>
@@ -76,13 +70,11 @@ public static class ApiEndpoints
 
         api.MapPost("/suggestions/{id}/approve", async (string id, DecisionRequest? body, SuggestionDecisions decisions, CancellationToken ct) =>
             ToResult(await decisions.ApproveAsync(id, Decider(body), body?.Reason, body?.Rerun ?? false, ct)))
-            .WithName("ApproveSuggestion").WithSummary("Apply the change as a new version of its file; 409 if someone decided first or the file changed. {\"rerun\": true} queues a run.");
+            .WithName("ApproveSuggestion").WithSummary("Apply the change as a new version of its file; 409 if someone decided first or the change no longer applies to the file, 404 for an unknown id, 500 (problem details) for an error in the service. {\"rerun\": true} queues a run.");
 
         api.MapPost("/suggestions/{id}/reject", async (string id, DecisionRequest? body, SuggestionDecisions decisions, CancellationToken ct) =>
-            string.IsNullOrWhiteSpace(body?.Reason)
-                ? Results.BadRequest(new { error = "a rejection needs a reason: {\"reason\": \"...\"}" })
-                : ToResult(await decisions.RejectAsync(id, Decider(body), body.Reason, ct)))
-            .WithName("RejectSuggestion").WithSummary("Reject with a reason (required); the same change is not proposed again.");
+            ToResult(await decisions.RejectAsync(id, Decider(body), body?.Reason, ct)))
+            .WithName("RejectSuggestion").WithSummary("Reject with a reason (required: 400 without one); the same change is not proposed again. 409 if someone decided first, 404 for an unknown id, 500 (problem details) for an error in the service.");
 
         api.MapGet("/schedules", async (ExperimentSchedules schedules, CancellationToken ct) => Results.Ok(await schedules.ListAsync(ct)))
             .WithName("ListSchedules").WithSummary("Every experiment's schedule: cron, state, next and previous fire times.");
@@ -112,7 +104,10 @@ public static class ApiEndpoints
     {
         DecisionStatus.Applied => Results.Ok(new { suggestion = outcome.Suggestion, rerun_queued = outcome.RerunQueued }),
         DecisionStatus.NotFound => Results.NotFound(new { error = outcome.Error }),
-        _ => Results.Conflict(new { error = outcome.Error, status = outcome.Suggestion?.Status, decided_by = outcome.Suggestion?.DecidedBy, decided_at = outcome.Suggestion?.DecidedAt }),
+        DecisionStatus.Invalid => Results.BadRequest(new { error = outcome.Error }),
+        DecisionStatus.Conflict => Results.Conflict(new { error = outcome.Error, status = outcome.Suggestion?.Status, decided_by = outcome.Suggestion?.DecidedBy, decided_at = outcome.Suggestion?.DecidedAt }),
+        // A failure was logged with its exception by SuggestionDecisions; the client gets problem details without it.
+        _ => Results.Problem(title: "The decision could not be completed", detail: outcome.Error, statusCode: StatusCodes.Status500InternalServerError),
     };
 }
 

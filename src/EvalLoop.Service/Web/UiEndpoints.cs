@@ -173,7 +173,7 @@ public static class UiEndpoints
             }
 
             var outcome = await decisions.ApproveAsync(id, Field(form, "by") ?? DefaultDecider, Field(form, "reason"), Field(form, "rerun") == "true", http.RequestAborted);
-            return AfterDecision(id, outcome);
+            return AfterDecision(http, af, id, outcome);
         }).DisableAntiforgery();
 
         ui.MapPost("/suggestions/{id}/reject", async (string id, HttpContext http, IAntiforgery af, SuggestionDecisions decisions) =>
@@ -183,12 +183,7 @@ public static class UiEndpoints
                 return Forbidden(http, af);
             }
 
-            if (Field(form, "reason") is not { } reason)
-            {
-                return Results.Redirect($"/suggestions/{Uri.EscapeDataString(id)}?message={Uri.EscapeDataString("A rejection needs a reason.")}");
-            }
-
-            return AfterDecision(id, await decisions.RejectAsync(id, Field(form, "by") ?? DefaultDecider, reason, http.RequestAborted));
+            return AfterDecision(http, af, id, await decisions.RejectAsync(id, Field(form, "by") ?? DefaultDecider, Field(form, "reason"), http.RequestAborted));
         }).DisableAntiforgery();
 
         ui.MapGet("/schedules", async (HttpContext http, IAntiforgery af, ExperimentSchedules schedules, EvalLoopServices services) =>
@@ -268,11 +263,17 @@ public static class UiEndpoints
     private static string GoalCell(string? goal) =>
         Core.Goals.GoalReference.GoalName(goal) is { } name ? $"<a href=\"/goals/{E(Uri.EscapeDataString(name))}\">{E(name)}</a>" : E(goal);
 
-    private static IResult AfterDecision(string id, DecisionOutcome outcome) => outcome.Status switch
+    /// <summary>
+    /// Back to the suggestion's page, with the reason when it was refused or the request lacked something; a failure
+    /// (logged by <see cref="SuggestionDecisions"/>) is an error page with status 500 that says no more than that.
+    /// </summary>
+    private static IResult AfterDecision(HttpContext http, IAntiforgery af, string id, DecisionOutcome outcome) => outcome.Status switch
     {
         DecisionStatus.Applied => Results.Redirect($"/suggestions/{Uri.EscapeDataString(id)}" + (outcome.RerunQueued ? "?message=" + Uri.EscapeDataString("Approved; a re-run of the experiment is queued.") : string.Empty)),
         DecisionStatus.NotFound => Results.NotFound(),
-        _ => Results.Redirect($"/suggestions/{Uri.EscapeDataString(id)}?message={Uri.EscapeDataString("Not applied: " + outcome.Error)}"),
+        DecisionStatus.Invalid => Results.Redirect($"/suggestions/{Uri.EscapeDataString(id)}?message={Uri.EscapeDataString(outcome.Error ?? "The form is incomplete.")}"),
+        DecisionStatus.Conflict => Results.Redirect($"/suggestions/{Uri.EscapeDataString(id)}?message={Uri.EscapeDataString("Not applied: " + outcome.Error)}"),
+        _ => new HtmlPage(http, af, "Not decided").Raw($"<p class=\"error\">{E(outcome.Error)}</p><p><a href=\"/suggestions/{E(Uri.EscapeDataString(id))}\">Back to the suggestion</a></p>").ToResult(StatusCodes.Status500InternalServerError),
     };
 
     private static async Task<IFormCollection?> ReadValidFormAsync(HttpContext http, IAntiforgery antiforgery)

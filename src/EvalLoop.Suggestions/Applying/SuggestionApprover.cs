@@ -31,9 +31,17 @@ public sealed class SuggestionApprover(
 
     /// <summary>Applies the pending suggestion <paramref name="id"/> and records the approval.</summary>
     /// <exception cref="KeyNotFoundException">No suggestion has that id.</exception>
-    /// <exception cref="InvalidOperationException">It is not pending, or its kind cannot be applied.</exception>
-    /// <exception cref="SuggestionConflictException">The file changed since the suggestion was made (for a goal draft: one of its new files exists now with other content); nothing was written.</exception>
+    /// <exception cref="SuggestionAlreadyDecidedException">It is not pending: someone decided it first (before or during this approval); nothing was written, or what was written is put back.</exception>
+    /// <exception cref="SuggestionConcurrencyException">Someone saved the suggestion while this approval stored its decision; the files are put back.</exception>
+    /// <exception cref="SuggestionConflictException">
+    /// The change does not apply to the workspace as it is: the file changed since the suggestion was made (for a goal
+    /// draft: one of its new files exists now with other content), the edit cannot be made as text or would leave a file
+    /// that does not load, or its kind cannot be applied automatically; nothing was written.
+    /// </exception>
     /// <remarks>
+    /// Those three are the refusals (<see cref="SuggestionRefusals.IsRefusal"/>): the suggestion or the workspace is not in
+    /// a state this approval can apply to. Anything else (e.g. an <see cref="InvalidOperationException"/> when the
+    /// decision could not be stored, after the files were put back, or an I/O error) is a failure of the machinery.
     /// When a later file of a several-file suggestion is refused after earlier ones were written, those are put back and
     /// the exception (of the same kind, the refusal as its inner exception) names each file restored and each that could
     /// not be (one changed since this approval wrote it is left as it is).
@@ -49,7 +57,7 @@ public sealed class SuggestionApprover(
             SuggestionKinds.Dataset => [await DatasetEditAsync(suggestion, cancellationToken)],
             SuggestionKinds.Scorer => await ScorerEditsAsync(suggestion, cancellationToken),
             SuggestionKinds.Goal => await GoalEditsAsync(suggestion, cancellationToken),
-            _ => throw new InvalidOperationException($"Suggestion {id} is a {suggestion.Kind} suggestion; those cannot be applied automatically. Make the change by hand and reject it with a reason."),
+            _ => throw new SuggestionConflictException($"Suggestion {id} is a {suggestion.Kind} suggestion; those cannot be applied automatically. Make the change by hand and reject it with a reason."),
         };
 
         var now = _time.GetUtcNow();
@@ -70,9 +78,14 @@ public sealed class SuggestionApprover(
                     }
 
                     var latest = await suggestions.GetAsync(id, token);
-                    if (latest?.Status != SuggestionStatus.Pending)
+                    if (latest is null)
                     {
-                        throw new InvalidOperationException($"Suggestion {id} is already {latest?.Status}.");
+                        throw new InvalidOperationException($"Suggestion {id} was deleted during its approval; nothing was written.");
+                    }
+
+                    if (latest.Status != SuggestionStatus.Pending)
+                    {
+                        throw SuggestionAlreadyDecidedException.For(latest, approve: true);
                     }
 
                     Directory.CreateDirectory(Path.GetDirectoryName(edit.FullPath)!);
@@ -96,7 +109,7 @@ public sealed class SuggestionApprover(
                 Files = applied.Select(a => new ApprovedFile(a.Edit.RelativePath, a.Change)).ToList(),
             };
         }
-        catch (Exception ex) when (ex is SuggestionConcurrencyException or InvalidOperationException)
+        catch (Exception ex) when (ex is SuggestionConcurrencyException or SuggestionAlreadyDecidedException)
         {
             // Someone decided the suggestion between our write and our decision (a concurrent rejection): put the files
             // back as they were, as recorded versions too, so no file carries a change nobody approved.
@@ -105,7 +118,8 @@ public sealed class SuggestionApprover(
         catch (Exception ex)
         {
             // The decision could not be stored (e.g. a database error): the files go back too, so that a pending
-            // suggestion never has its change on disk.
+            // suggestion never has its change on disk. Not a refusal: this is thrown as an InvalidOperationException
+            // (a server error to the service's API), whatever the cause.
             throw await UndoAsync(applied, id, "the decision could not be recorded", ex);
         }
     }
@@ -170,12 +184,16 @@ public sealed class SuggestionApprover(
         {
             SuggestionConflictException => new SuggestionConflictException(message, cause),
             SuggestionConcurrencyException => new SuggestionConcurrencyException(message, cause),
+            SuggestionAlreadyDecidedException decided => new SuggestionAlreadyDecidedException(decided.SuggestionId, decided.Status, message, cause),
             OperationCanceledException canceled => new OperationCanceledException(message, cause, canceled.CancellationToken),
             _ => new InvalidOperationException(message, cause),
         };
     }
 
     /// <summary>Rejects the pending suggestion <paramref name="id"/>; the reason is required and kept, and the same change is never proposed again.</summary>
+    /// <exception cref="KeyNotFoundException">No suggestion has that id.</exception>
+    /// <exception cref="SuggestionAlreadyDecidedException">It is not pending: someone decided it first.</exception>
+    /// <exception cref="SuggestionConcurrencyException">Someone saved the suggestion while this rejection was stored.</exception>
     public async Task<Suggestion> RejectAsync(string id, string by, string reason, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(id);
@@ -194,8 +212,7 @@ public sealed class SuggestionApprover(
         var suggestion = await suggestions.GetAsync(id, cancellationToken) ?? throw new KeyNotFoundException($"There is no suggestion '{id}' (see: evalloop suggestions list).");
         if (suggestion.Status != SuggestionStatus.Pending)
         {
-            var by = suggestion.DecidedBy is null ? string.Empty : $" by {suggestion.DecidedBy}{(suggestion.DecidedAt is { } at ? $" at {at:u}" : string.Empty)}";
-            throw new InvalidOperationException($"Suggestion {id} is already {suggestion.Status}{by}; only a {SuggestionStatus.Pending} suggestion can be {(approve ? "approved" : "rejected")}.");
+            throw SuggestionAlreadyDecidedException.For(suggestion, approve);
         }
 
         return suggestion;
@@ -234,7 +251,7 @@ public sealed class SuggestionApprover(
         {
             updated = YamlTextEditor.ReplacePrompt(content, change.Proposed);
         }
-        catch (FormatException ex)
+        catch (Exception ex) when (ex is InvalidOperationException or FormatException)
         {
             throw new SuggestionConflictException($"{change.ExperimentPath} cannot be edited ({ex.Message}); nothing was written.", ex);
         }
@@ -242,7 +259,7 @@ public sealed class SuggestionApprover(
         var loaded = await ValidateAsync(full, updated, path => experiments.LoadAsync(path, cancellationToken));
         if (loaded.Prompt != change.Proposed)
         {
-            throw new InvalidOperationException($"The edited {change.ExperimentPath} would not load with the proposed prompt; nothing was written.");
+            throw new SuggestionConflictException($"The edited {change.ExperimentPath} would not load with the proposed prompt; nothing was written.");
         }
 
         return new Edit(FileVersionKinds.Experiment, suggestion.ExperimentName, full, change.ExperimentPath, content, change.BaseFileSha256, change.BasePromptVersion, updated, change.ProposedPromptVersion);
@@ -301,7 +318,7 @@ public sealed class SuggestionApprover(
 
         var loaded = await ValidateAsync(full, updated, path => experiments.LoadAsync(path, cancellationToken));
         var added = loaded.Scorers.FirstOrDefault(s => s.Name == change.ScorerName && s.Type == change.ScorerType)
-            ?? throw new InvalidOperationException($"The edited {change.FilePath} would not load with the scorer '{change.ScorerName}'; nothing was written.");
+            ?? throw new SuggestionConflictException($"The edited {change.FilePath} would not load with the scorer '{change.ScorerName}'; nothing was written.");
         CheckScorer(added.Threshold, added.Options, change);
         var edits = new List<Edit>
         {
@@ -351,7 +368,7 @@ public sealed class SuggestionApprover(
         var after = ParseGoal(full, updated);
         if (after.Requirements[index].CoveredBy is not [var mapped] || mapped.Experiment != goal.Experiment || mapped.Scorer != scorer)
         {
-            throw new InvalidOperationException($"The edited {goal.GoalPath} would not map '{goal.RequirementId}' to '{scorer}'; nothing was written.");
+            throw new SuggestionConflictException($"The edited {goal.GoalPath} would not map '{goal.RequirementId}' to '{scorer}'; nothing was written.");
         }
 
         return new Edit(FileVersionKinds.Goal, goal.GoalName, full, goal.GoalPath, content, goal.BaseFileSha256, null, updated, "sha-" + FileContentHash.Compute(updated)[..12]);
@@ -365,7 +382,7 @@ public sealed class SuggestionApprover(
         }
         catch (WorkspaceFileException ex)
         {
-            throw new InvalidOperationException($"The goal file would not load ({ex.Problem}); nothing was written.", ex);
+            throw new SuggestionConflictException($"The goal file would not load ({ex.Problem}); nothing was written.", ex);
         }
     }
 
@@ -409,7 +426,7 @@ public sealed class SuggestionApprover(
         }
         catch (WorkspaceFileException ex)
         {
-            throw new InvalidOperationException($"The drafted goal file would not load ({ex.Message}); nothing was written.", ex);
+            throw new SuggestionConflictException($"The drafted goal file would not load ({ex.Message}); nothing was written.", ex);
         }
 
         // The goal file first: it is the version the suggestion records (its content hash), and the first file shown.
@@ -433,12 +450,12 @@ public sealed class SuggestionApprover(
             updated = content;
             if (change.ThresholdAfter is { } threshold && threshold != change.ThresholdBefore)
             {
-                updated = YamlTextEditor.SetFlowValue(updated, [], "threshold", YamlTextEditor.Number(threshold));
+                updated = EditText(change.FilePath, () => YamlTextEditor.SetFlowValue(updated, [], "threshold", YamlTextEditor.Number(threshold)));
             }
 
             if (change.OptionsAfter is { } options && !JsonNode.DeepEquals(options, change.OptionsBefore))
             {
-                updated = YamlTextEditor.SetFlowValue(updated, [], "options", YamlTextEditor.Flow(options));
+                updated = EditText(change.FilePath, () => YamlTextEditor.SetFlowValue(updated, [], "options", YamlTextEditor.Flow(options)));
             }
 
             var loaded = await ValidateAsync(full, updated, path => experiments.LoadScorerAsync(path, cancellationToken));
@@ -459,10 +476,10 @@ public sealed class SuggestionApprover(
                 mapping["options"] = options.DeepClone();
             }
 
-            updated = YamlTextEditor.ReplaceScalarItem(content, ["scorers"], index, YamlTextEditor.Flow(mapping));
+            updated = EditText(change.FilePath, () => YamlTextEditor.ReplaceScalarItem(content, ["scorers"], index, YamlTextEditor.Flow(mapping)));
             var loaded = await ValidateAsync(full, updated, path => experiments.LoadAsync(path, cancellationToken));
             var scorer = loaded.Scorers.FirstOrDefault(s => s.Name == change.ScorerName)
-                ?? throw new InvalidOperationException($"The edited {change.FilePath} lost the scorer '{change.ScorerName}'; nothing was written.");
+                ?? throw new SuggestionConflictException($"The edited {change.FilePath} lost the scorer '{change.ScorerName}'; nothing was written.");
             CheckScorer(scorer.Threshold, scorer.Options, change);
         }
 
@@ -470,12 +487,25 @@ public sealed class SuggestionApprover(
         return new Edit(change.Inline ? FileVersionKinds.Experiment : FileVersionKinds.Scorer, change.Inline ? suggestion.ExperimentName : change.ScorerName, full, change.FilePath, content, change.BaseFileSha256, null, updated, "sha-" + newSha[..12]);
     }
 
+    /// <summary>Makes a text edit of <paramref name="path"/>; an edit the text editor refuses is a conflict (nothing is written), not a failure.</summary>
+    private static string EditText(string path, Func<string> edit)
+    {
+        try
+        {
+            return edit();
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or FormatException)
+        {
+            throw new SuggestionConflictException($"{path} cannot be edited as text ({ex.Message}); make the change by hand. Nothing was written.", ex);
+        }
+    }
+
     private static void CheckScorer(double? threshold, JsonElement? options, ScorerChange change)
     {
         var loadedOptions = options is { ValueKind: JsonValueKind.Object } o ? JsonNode.Parse(o.GetRawText()) : null;
         if (threshold != (change.ThresholdAfter ?? change.ThresholdBefore) || (change.OptionsAfter is not null && !JsonNode.DeepEquals(loadedOptions, change.OptionsAfter)))
         {
-            throw new InvalidOperationException($"The edited {change.FilePath} would not load with the proposed scorer settings; nothing was written.");
+            throw new SuggestionConflictException($"The edited {change.FilePath} would not load with the proposed scorer settings; nothing was written.");
         }
     }
 
@@ -529,7 +559,7 @@ public sealed class SuggestionApprover(
         }
         catch (WorkspaceFileException ex)
         {
-            throw new InvalidOperationException($"The edited file would not load ({ex.Problem}); nothing was written.", ex);
+            throw new SuggestionConflictException($"The edited file would not load ({ex.Problem}); nothing was written.", ex);
         }
         finally
         {

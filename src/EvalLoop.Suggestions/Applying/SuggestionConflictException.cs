@@ -1,8 +1,10 @@
 namespace EvalLoop.Suggestions.Applying;
 
 /// <summary>
-/// An approval was refused because the change no longer applies: the file it edits changed since the suggestion was
-/// made (by a person, or by another approved suggestion), or a case it names is gone. Nothing was written.
+/// An approval was refused because the change does not apply to the workspace as it is: the file it edits changed since
+/// the suggestion was made (by a person, or by another approved suggestion), a case it names is gone, the edit cannot be
+/// made as text or would leave a file that does not load, or its kind cannot be applied automatically. Nothing was
+/// written. A refusal, not a failure (<see cref="SuggestionRefusals"/>).
 /// </summary>
 public sealed class SuggestionConflictException : Exception
 {

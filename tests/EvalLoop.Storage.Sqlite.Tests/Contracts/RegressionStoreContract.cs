@@ -49,10 +49,51 @@ public abstract class RegressionStoreContract<TStore>
         await store.SaveAsync([new RunRegression("run-2", "run-1", "qa", "exact-match", 1.0, 0.25, 0.02, 8, At.AddHours(1))]);
 
         // Assert
-        (await store.ListAsync()).Select(r => r.RunId).Should().Equal("run-3", "run-2");
-        (await store.ListAsync("qa")).Should().ContainSingle().Which.PassRate.Should().Be(0.25);
-        (await store.ListAsync(limit: 1)).Should().ContainSingle().Which.RunId.Should().Be("run-3");
+        (await store.ListNewestRunsAsync()).Select(r => r.RunId).Should().Equal("run-3", "run-2");
+        (await store.ListNewestRunsAsync("qa")).Should().ContainSingle().Which.PassRate.Should().Be(0.25);
+        (await store.ListNewestRunsAsync(runLimit: 1)).Should().ContainSingle().Which.RunId.Should().Be("run-3");
     }
+
+    [Fact]
+    public async Task ListsEveryScorerOfTheNewestFlaggedRunsUpToTheLimitOfRuns()
+    {
+        // Arrange: four flagged runs of "qa" (the newest on 60 scorers, more than any rows-per-run guess would read) and
+        // a newer one of another experiment. run-4's newest row is newer than run-5's rows though most of its rows are
+        // older: a run is as new as its latest row. run-2 and run-3 were flagged at the same instant: by run id.
+        var store = await CreateStoreAsync();
+        foreach (var i in Enumerable.Range(0, 7))
+        {
+            await AddRunAsync($"run-{i}", At.AddHours(i));
+        }
+
+        var many = Enumerable.Range(0, 60).Select(i => Regression("run-5", $"scorer-{59 - i:D2}", At.AddHours(5))).ToList();
+        await store.SaveAsync(many);
+        await store.SaveAsync([Regression("run-4", "exact-match", At.AddHours(4)), Regression("run-4", "contains", At.AddHours(4))]);
+        await store.SaveAsync([Regression("run-4", "contains", At.AddHours(6))]);
+        await store.SaveAsync([Regression("run-3", "exact-match", At.AddHours(3)), Regression("run-2", "exact-match", At.AddHours(3))]);
+        await store.SaveAsync([Regression("run-1", "exact-match", At.AddHours(1))]);
+        await store.SaveAsync([Regression("run-6", "exact-match", At.AddHours(7), experiment: "other")]);
+
+        // Act
+        var two = await store.ListNewestRunsAsync("qa", runLimit: 2);
+        var qa = await store.ListNewestRunsAsync("qa");
+        var all = await store.ListNewestRunsAsync(runLimit: 3);
+        var none = await store.ListNewestRunsAsync("qa", runLimit: 0);
+
+        // Assert
+        var scorers = many.Select(r => r.Scorer).Order(StringComparer.Ordinal).ToList();
+        two.Select(r => (r.RunId, r.Scorer)).Should().Equal(
+            new[] { ("run-4", "contains"), ("run-4", "exact-match") }.Concat(scorers.Select(s => ("run-5", s))),
+            "the limit counts runs, and every scorer of a listed run is listed, by scorer");
+        qa.Select(r => r.RunId).Distinct().Should().Equal("run-4", "run-5", "run-2", "run-3", "run-1");
+        qa.Should().OnlyContain(r => r.ExperimentName == "qa");
+        qa.Should().HaveCount(2 + 60 + 3);
+        all.Select(r => r.RunId).Distinct().Should().Equal("run-6", "run-4", "run-5");
+        none.Should().BeEmpty();
+    }
+
+    private static RunRegression Regression(string runId, string scorer, DateTimeOffset detectedAt, string experiment = "qa") =>
+        new(runId, "run-0", experiment, scorer, 1.0, 0.5, 0.01, 8, detectedAt);
 
     [Fact]
     public async Task ListsEveryRegressionOfManyRunsByRunThenScorer()

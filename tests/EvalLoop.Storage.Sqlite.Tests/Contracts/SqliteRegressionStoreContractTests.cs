@@ -24,7 +24,7 @@ public sealed class SqliteRegressionStoreContractTests : RegressionStoreContract
             await delete.ExecuteNonQueryAsync();
         }
 
-        (await store.ListAsync()).Should().BeEmpty();
+        (await store.ListNewestRunsAsync()).Should().BeEmpty();
     }
 
     public void Dispose() => _database.Dispose();
