@@ -85,7 +85,7 @@ public sealed partial class FailureAnalyzer : IFailureAnalyzer
         ArgumentException.ThrowIfNullOrWhiteSpace(runId);
         progress?.Report(new AnalysisProgress("loading"));
         var run = await _runs.GetRunAsync(runId, cancellationToken) ?? throw new RunNotFoundException(runId);
-        var experiment = ExperimentSnapshot.Deserialize(run.ExperimentJson);
+        var experiment = ExperimentSnapshot.Of(run);
         var (failures, labels) = await LoadFailuresAsync(run, experiment, cancellationToken);
 
         var parameters = Parameters(labels, failures);

@@ -122,7 +122,7 @@ public sealed partial class Suggester
             throw new InvalidOperationException($"Run {root.Id} is {root.Status}; suggestions need a completed run (resume it with: evalloop run --resume {root.Id}).");
         }
 
-        var experiment = ExperimentSnapshot.Deserialize(root.ExperimentJson);
+        var experiment = ExperimentSnapshot.Of(root);
         var dataset = await _datasets.FindAsync(root.DatasetName, root.DatasetVersion, cancellationToken)
             ?? throw new InvalidOperationException($"Dataset version {root.DatasetVersion} of run {root.Id} is not stored.");
         var allCases = new List<DatasetCase>(dataset.CaseCount);

@@ -46,6 +46,16 @@ public sealed class ApiTests
         all.Should().BeEquivalentTo([verifyRunId, runId, draftRunId]);
         allOfExperiment.Should().Equal(verifyRunId, runId);
         experiments.Should().ContainSingle().Which!["latest_run_id"]!.GetValue<string>().Should().Be(runId, "a newer internal run of the experiment is not its latest run");
+        foreach (var id in all)
+        {
+            // Every listed run opens, including the goal draft's record, which ran no experiment and so has no targets.
+            var detail = await host.Client.GetAsync($"/api/runs/{id}");
+            detail.StatusCode.Should().Be(HttpStatusCode.OK, id);
+        }
+
+        var draft = await host.GetJsonAsync($"/api/runs/{draftRunId}");
+        draft["targets"]!.AsArray().Should().BeEmpty();
+        draft["targets_met"]!.GetValue<bool>().Should().BeFalse();
     }
 
     [Fact]

@@ -59,7 +59,7 @@ public sealed class AnalyzeCommand : EvalLoopCommand<AnalyzeCommand.Settings>
         var analyzer = services.Analyzer;
         if (llmNames && run.Provider != ModelProviders.Offline)
         {
-            var model = ExperimentSnapshot.Deserialize(run.ExperimentJson).Model;
+            var model = ExperimentSnapshot.Of(run).Model;
             var client = services.ChatClients.Create(model, new ChatClientCreationOptions { UseCache = true });
             analyzer = analyzer.WithNamer(new ChatClientClusterNamer(client, services.LoggerFactory.CreateLogger<ChatClientClusterNamer>()));
         }

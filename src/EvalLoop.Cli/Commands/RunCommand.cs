@@ -98,7 +98,7 @@ public sealed class RunCommand : EvalLoopCommand<RunCommand.Settings>
     /// <summary>Analyses a completed run's failures when its experiment says <c>analyze: true</c>; a failed analysis is a warning, never a failed run.</summary>
     private static async Task<ClusterAnalysis?> AnalyzeIfAskedAsync(EvalLoopServices services, RunOutcome outcome, IAnsiConsole display, CancellationToken cancellationToken)
     {
-        if (outcome.Run.Status != Core.Runs.RunStatus.Completed || !ExperimentSnapshot.Deserialize(outcome.Run.ExperimentJson).Analyze)
+        if (outcome.Run.Status != Core.Runs.RunStatus.Completed || !ExperimentSnapshot.Of(outcome.Run).Analyze)
         {
             return null;
         }

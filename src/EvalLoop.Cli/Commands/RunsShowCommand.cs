@@ -37,7 +37,7 @@ public sealed class RunsShowCommand : EvalLoopCommand<RunsShowCommand.Settings>
         using var services = EvalLoopServices.Create(settings);
         var run = await services.Runs.GetRunAsync(settings.RunId, cancellationToken) ?? throw new RunNotFoundException(settings.RunId);
         var summary = await services.Runs.SummarizeWithStatisticsAsync(run.Id, cancellationToken);
-        var experiment = ExperimentSnapshot.Deserialize(run.ExperimentJson);
+        var experiment = ExperimentSnapshot.Of(run);
         var evaluation = ExperimentEvaluation.Evaluate(experiment, summary);
         var limit = settings.Cases > 0 ? settings.Cases : settings.Failed ? 20 : 0;
         var cases = new List<CaseResult>();

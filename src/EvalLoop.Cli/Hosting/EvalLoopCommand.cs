@@ -31,7 +31,7 @@ public abstract class EvalLoopCommand<TSettings> : AsyncCommand<TSettings>
             ErrorOutput.Error(ex.Message);
             return ExitCodes.UsageOrInput;
         }
-        catch (RunNotFoundException ex)
+        catch (Exception ex) when (ex is RunNotFoundException or Core.Runs.RunHasNoExperimentException)
         {
             ErrorOutput.Error(ex.Message);
             return ExitCodes.UsageOrInput;

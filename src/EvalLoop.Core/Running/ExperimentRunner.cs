@@ -63,7 +63,7 @@ public sealed partial class ExperimentRunner(
         // Read again once held: whoever held it before may have completed it.
         using var held = Acquire(run.Id);
         run = await runs.GetRunAsync(runId, cancellationToken) ?? throw new RunNotFoundException(runId);
-        var experiment = ExperimentSnapshot.Deserialize(run.ExperimentJson);
+        var experiment = ExperimentSnapshot.Of(run);
         if (run.Status == RunStatus.Completed)
         {
             var summary = await results.SummarizeWithStatisticsAsync(run.Id, cancellationToken);
@@ -92,7 +92,7 @@ public sealed partial class ExperimentRunner(
         var dataset = await datasets.FindAsync(source.DatasetName, source.DatasetVersion, cancellationToken)
             ?? throw new InvalidOperationException($"Dataset version {source.DatasetVersion} of run {sourceRunId} is not in the database.");
         var include = await FailedKeysAsync(sourceRunId, cancellationToken);
-        var sourceExperiment = ExperimentSnapshot.Deserialize(source.ExperimentJson);
+        var sourceExperiment = ExperimentSnapshot.Of(source);
         experiment = experiment with { Split = sourceExperiment.Split, Limit = sourceExperiment.Limit };
         var run = NewRun(experiment, dataset, include.Count, mode: RunModes.RerunFailed, parent: sourceRunId);
         using var held = Acquire(run.Id);

@@ -166,13 +166,9 @@ internal sealed class RunReportReader(ReportSources sources, ReportOptions optio
     {
         try
         {
-            return ExperimentSnapshot.Deserialize(run.ExperimentJson);
+            return ExperimentSnapshot.Of(run);
         }
-        catch (JsonException)
-        {
-            return null;
-        }
-        catch (InvalidOperationException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or RunHasNoExperimentException)
         {
             return null;
         }

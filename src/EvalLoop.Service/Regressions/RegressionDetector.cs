@@ -59,8 +59,8 @@ public sealed class RegressionDetector(EvalLoopServices services, EvalLoopServic
             return [];
         }
 
-        var baselineScorers = ExperimentSnapshot.Deserialize(baseline.ExperimentJson).Scorers.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
-        var scorers = ExperimentSnapshot.Deserialize(run.ExperimentJson).Scorers.Select(s => s.Name).Where(baselineScorers.Contains).Distinct(StringComparer.Ordinal).ToArray();
+        var baselineScorers = ExperimentSnapshot.Of(baseline).Scorers.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
+        var scorers = ExperimentSnapshot.Of(run).Scorers.Select(s => s.Name).Where(baselineScorers.Contains).Distinct(StringComparer.Ordinal).ToArray();
         if (scorers.Length == 0)
         {
             return [];

@@ -37,7 +37,7 @@ public sealed partial class ExperimentPipeline(
     public async Task<RunRecord> ResumeAsync(string runId, CancellationToken cancellationToken = default)
     {
         var outcome = await services.Runner.ResumeAsync(runId, new RunOptions { UseCache = options.UseCache }, progress: null, cancellationToken);
-        return await AfterRunAsync(ExperimentSnapshot.Deserialize(outcome.Run.ExperimentJson), outcome, cancellationToken);
+        return await AfterRunAsync(ExperimentSnapshot.Of(outcome.Run), outcome, cancellationToken);
     }
 
     private async Task<RunRecord> AfterRunAsync(ExperimentDefinition definition, RunOutcome outcome, CancellationToken cancellationToken)
