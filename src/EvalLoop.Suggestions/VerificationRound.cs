@@ -34,17 +34,7 @@ internal sealed class VerificationRound(Suggester suggester, SuggestionContext c
             verified.Add((candidate, fingerprint, await VerifyAsync(candidate, cancellationToken)));
         }
 
-        // Best: one that loses overall last; then one that regresses no cluster by more than the allowed points before one
-        // that does (a regressing winner is not approved automatically and would hide a clean runner-up); then a
-        // significant gain, the largest gain, the smallest p, the cheapest prompt.
-        var ranked = verified
-            .OrderBy(v => v.Evidence.Verdict == Verdicts.Regression ? 1 : 0)
-            .ThenBy(v => v.Evidence.Regressions.Count > 0 ? 1 : 0)
-            .ThenBy(v => v.Evidence.Verdict == Verdicts.Significant ? 0 : v.Evidence.Verdict == Verdicts.NotSignificant ? 1 : 2)
-            .ThenByDescending(v => Math.Round(v.Evidence.Delta, 6))
-            .ThenBy(v => v.Evidence.McNemar.PValue)
-            .ThenBy(v => v.Evidence.Usage.CandidateInputTokens)
-            .ToList();
+        var ranked = Ranked(verified, v => v.Evidence).ToList();
         var best = ranked[0];
         var alternatives = ranked.Skip(1).Select(v => new CandidateOutcome(v.Candidate.Strategy, v.Candidate.Title, v.Evidence.Delta, v.Evidence.McNemar.PValue, v.Evidence.Verdict, v.Evidence.CandidateRunId, v.Fingerprint)).ToList();
         var file = context.ExperimentFile!;
@@ -64,6 +54,19 @@ internal sealed class VerificationRound(Suggester suggester, SuggestionContext c
         var evidence = best.Evidence with { Alternatives = alternatives };
         return await StoreAsync(best.Candidate, SuggestionJson.Serialize(change), SuggestionJson.Serialize(evidence), VerdictTitle(best.Candidate.Title, evidence.Verdict), cancellationToken);
     }
+
+    /// <summary>
+    /// Best first: one that loses overall last; then one that regresses no cluster by more than the allowed points before
+    /// one that does (a regressing winner is not approved automatically and would hide a clean runner-up); then a
+    /// significant gain, the largest gain, the smallest p, the cheapest prompt.
+    /// </summary>
+    internal static IEnumerable<T> Ranked<T>(IEnumerable<T> candidates, Func<T, PromptEvidence> evidence) => candidates
+        .OrderBy(c => evidence(c).Verdict == Verdicts.Regression ? 1 : 0)
+        .ThenBy(c => evidence(c).Regressions.Count > 0 ? 1 : 0)
+        .ThenBy(c => evidence(c).Verdict == Verdicts.Significant ? 0 : evidence(c).Verdict == Verdicts.NotSignificant ? 1 : 2)
+        .ThenByDescending(c => Math.Round(evidence(c).Delta, 6))
+        .ThenBy(c => evidence(c).McNemar.PValue)
+        .ThenBy(c => evidence(c).Usage.CandidateInputTokens);
 
     private async Task<PromptEvidence> VerifyAsync(PromptCandidate candidate, CancellationToken cancellationToken)
     {

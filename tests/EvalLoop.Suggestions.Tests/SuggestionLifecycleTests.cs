@@ -7,6 +7,7 @@ using EvalLoop.Suggestions.Changes;
 using EvalLoop.Suggestions.Strategies;
 using EvalLoop.Suggestions.Strategies.Prompt;
 using EvalLoop.Suggestions.Strategies.Scorer;
+using EvalLoop.Suggestions.Verification;
 
 namespace EvalLoop.Suggestions.Tests;
 
@@ -77,7 +78,7 @@ public sealed class SuggestionLifecycleTests
         var baseline = await harness.RunAsync("tickets");
         var first = await harness.Suggester.SuggestAsync(baseline.Run.Id);
         var winner = first.Created.Should().ContainSingle().Subject;
-        var runnersUp = SuggestionJson.Deserialize<Verification.PromptEvidence>(winner.EvidenceJson!).Alternatives.Select(a => a.Fingerprint).ToList();
+        var runnersUp = SuggestionJson.Deserialize<PromptEvidence>(winner.EvidenceJson!).Alternatives.Select(a => a.Fingerprint).ToList();
         runnersUp.Should().NotBeEmpty();
         var whilePending = await harness.Suggester.SuggestAsync(baseline.Run.Id);
 
@@ -193,6 +194,46 @@ public sealed class SuggestionLifecycleTests
         await harness.Suggester.SuggestAsync(baseline.Run.Id);
         harness.ModelCalls.Should().Be(callsAfterFirst);
     }
+
+    [Fact]
+    public void ACandidateThatRegressesAClusterRanksBelowOnesThatDoNot()
+    {
+        // Arrange
+        var candidates = new[]
+        {
+            Evidence("significant, largest gain, one cluster down 5 points", Verdicts.Significant, 0.30, regresses: true),
+            Evidence("significant, clean", Verdicts.Significant, 0.20, regresses: false),
+            Evidence("not significant, clean", Verdicts.NotSignificant, 0.05, regresses: false),
+            Evidence("worse overall", Verdicts.Regression, -0.10, regresses: false),
+        };
+
+        // Act
+        var ranked = VerificationRound.Ranked(candidates, e => e).Select(e => e.Notes[0]).ToList();
+
+        // Assert
+        ranked.Should().Equal("significant, clean", "not significant, clean", "significant, largest gain, one cluster down 5 points", "worse overall");
+    }
+
+    private static PromptEvidence Evidence(string name, string verdict, double delta, bool regresses) => new()
+    {
+        Verdict = verdict,
+        RequestedRunId = "r",
+        AnalysisRunId = "a",
+        BaselineRunId = "b",
+        CandidateRunId = "c-" + name,
+        VerificationSet = "dev, verification half",
+        VerificationCases = 100,
+        Scorer = "label-match",
+        SignificanceLevel = 0.05,
+        BaselinePassRate = 0.5,
+        CandidatePassRate = 0.5 + delta,
+        Delta = delta,
+        McNemar = new Core.Statistics.McNemarResult(10, 2, 0.01, "exact", null),
+        ScoreDelta = new Core.Statistics.BootstrapResult(delta, delta - 0.1, delta + 0.1, 100, 0.95, 1000),
+        Regressions = regresses ? ["'card payments' regresses by 5.0 points on its 20 verification cases"] : [],
+        Usage = new UsageDelta(100, 200, 1, 1, 0, 0, 1, 1, 0, 0),
+        Notes = [name],
+    };
 
     /// <summary>The few-shot candidate and a variant of it with one more instruction: two prompt candidates to rank.</summary>
     private sealed class TwoVariantsStrategy : ISuggestionStrategy
