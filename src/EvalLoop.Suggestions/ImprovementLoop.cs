@@ -4,6 +4,7 @@ using EvalLoop.Core.Running;
 using EvalLoop.Core.Suggestions;
 using EvalLoop.Suggestions.Applying;
 using EvalLoop.Suggestions.Changes;
+using EvalLoop.Suggestions.Planning;
 using EvalLoop.Suggestions.Verification;
 
 namespace EvalLoop.Suggestions;
@@ -11,14 +12,16 @@ namespace EvalLoop.Suggestions;
 /// <summary>
 /// The loop: run the experiment, suggest (analyse, propose, verify), then either stop for a human's decisions or, with
 /// <see cref="LoopOptions.AutoApproveSignificant"/>, approve the best prompt suggestion whose gain is significant, run
-/// again, and repeat. Scores are measured on the experiment's own split (the held-out test split in the sample), which
-/// the suggester never looks at, so the before and after of each round are honest.
+/// again, and repeat. Before and after are measured on the split plan's held-out split (<c>test</c>), whatever split the
+/// experiment names: the suggester never reads it (no analysis, no examples, no verification), so the figures are honest.
+/// The loop refuses an experiment whose dataset has no such split.
 /// </summary>
 public sealed class ImprovementLoop(ExperimentLoader experiments, DatasetSnapshotter snapshots, ExperimentRunner runner, Suggester suggester, SuggestionApprover approver)
 {
     /// <summary>Who an automatic approval is recorded as.</summary>
     public const string AutoApprover = "evalloop loop --auto-approve significant";
 
+    /// <exception cref="InvalidOperationException">The experiment's dataset has no held-out split besides the split the suggester works on; or a run did not complete.</exception>
     public async Task<LoopOutcome> RunAsync(string experimentPath, LoopOptions options, IProgress<LoopProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -29,31 +32,44 @@ public sealed class ImprovementLoop(ExperimentLoader experiments, DatasetSnapsho
         {
             var experiment = await experiments.LoadAsync(experimentPath, cancellationToken);
             var scorer = Suggester.PrimaryScorer(experiment);
+            var (measured, heldOut) = await HeldOutAsync(experiment, cancellationToken);
             if (current is null)
             {
-                progress?.Report(new LoopProgress(round, "baseline", $"round {round}: running {experiment.Name} on split {experiment.Split ?? "all"}"));
-                current = await RunAsync(experiment, options, cancellationToken);
+                progress?.Report(new LoopProgress(round, "baseline", $"round {round}: running {experiment.Name} on the held-out split '{heldOut}'"));
+                current = await RunAsync(measured, options, cancellationToken);
             }
 
             var baseline = current;
             progress?.Report(new LoopProgress(round, "suggest", $"round {round}: suggesting from run {baseline.Run.Id}"));
             var outcome = await suggester.SuggestAsync(baseline.Run.Id, options.SuggestProgress, cancellationToken);
             var approved = new List<string>();
+            var skipped = new List<LoopSkip>();
             if (options.AutoApproveSignificant)
             {
-                // Prompt suggestions edit the same file, so one per round: the best significant one. The others are
-                // re-proposed on top of it next round, when they still help.
-                var best = outcome.Created.Concat(outcome.AlreadyProposed)
+                // Prompt suggestions edit the same file, so one per round: the best significant one that still applies.
+                // The others are re-proposed on top of it next round, when they still help.
+                var candidates = outcome.Created.Concat(outcome.AlreadyProposed)
                     .Where(s => s.Kind == SuggestionKinds.Prompt && s.Status == SuggestionStatus.Pending)
                     .Select(s => (Suggestion: s, Evidence: SuggestionJson.TryDeserialize<PromptEvidence>(s.EvidenceJson)!))
                     .Where(t => t.Evidence is { Verdict: Verdicts.Significant, Regressions.Count: 0 })
                     .OrderByDescending(t => t.Evidence.Delta)
-                    .FirstOrDefault();
-                if (best.Suggestion is not null)
+                    .ToList();
+                foreach (var (suggestion, evidence) in candidates)
                 {
-                    progress?.Report(new LoopProgress(round, "approve", $"round {round}: approving {best.Suggestion.Id} ({best.Suggestion.Title})"));
-                    await approver.ApproveAsync(best.Suggestion.Id, AutoApprover, $"significant on {best.Evidence.VerificationSet}: p = {best.Evidence.McNemar.PValue:G3}", cancellationToken);
-                    approved.Add(best.Suggestion.Id);
+                    progress?.Report(new LoopProgress(round, "approve", $"round {round}: approving {suggestion.Id} ({suggestion.Title})"));
+                    try
+                    {
+                        await approver.ApproveAsync(suggestion.Id, AutoApprover, $"significant on {evidence.VerificationSet}: p = {evidence.McNemar.PValue:G3}", cancellationToken);
+                        approved.Add(suggestion.Id);
+                        break;
+                    }
+                    catch (Exception ex) when (ex is SuggestionConflictException or SuggestionConcurrencyException)
+                    {
+                        // It no longer applies (its file changed) or someone decided it first: nothing was written, so
+                        // the next candidate is tried; the round says why this one was passed over.
+                        progress?.Report(new LoopProgress(round, "skip", $"round {round}: skipped {suggestion.Id}: {ex.Message}"));
+                        skipped.Add(new LoopSkip(suggestion.Id, ex.Message));
+                    }
                 }
             }
 
@@ -61,8 +77,8 @@ public sealed class ImprovementLoop(ExperimentLoader experiments, DatasetSnapsho
             if (approved.Count > 0)
             {
                 var updated = await experiments.LoadAsync(experimentPath, cancellationToken);
-                progress?.Report(new LoopProgress(round, "after", $"round {round}: running the new version on split {updated.Split ?? "all"}"));
-                after = await RunAsync(updated, options, cancellationToken);
+                progress?.Report(new LoopProgress(round, "after", $"round {round}: running the new version on the held-out split '{heldOut}'"));
+                after = await RunAsync(updated with { Split = heldOut }, options, cancellationToken);
             }
 
             rounds.Add(new LoopRound(
@@ -73,7 +89,11 @@ public sealed class ImprovementLoop(ExperimentLoader experiments, DatasetSnapsho
                 after?.Run.Id,
                 after is null ? null : Score(after, scorer),
                 outcome.Created.Select(s => s.Id).ToList(),
-                outcome.Notes));
+                outcome.Notes)
+            {
+                HeldOutSplit = heldOut,
+                Skipped = skipped,
+            });
             if (after is null)
             {
                 break;
@@ -83,6 +103,29 @@ public sealed class ImprovementLoop(ExperimentLoader experiments, DatasetSnapsho
         }
 
         return new LoopOutcome(rounds);
+    }
+
+    /// <summary>
+    /// The experiment as the loop measures it, on the held-out split of the plan the suggester will make: the split
+    /// stays held out only when the suggester, planning from a run on it, still works on another split (a <c>dev</c> split).
+    /// </summary>
+    private async Task<(ExperimentDefinition Measured, string HeldOut)> HeldOutAsync(ExperimentDefinition experiment, CancellationToken cancellationToken)
+    {
+        var dataset = await snapshots.SnapshotAsync(experiment.Dataset, cancellationToken);
+        var cases = new List<DatasetCase>(dataset.CaseCount);
+        await foreach (var c in suggester.Datasets.ReadCasesAsync(dataset.Version, null, cancellationToken))
+        {
+            cases.Add(c);
+        }
+
+        var heldOut = SplitPlanner.Plan(cases, experiment.Split).HeldOutSplit;
+        if (heldOut is null || SplitPlanner.Plan(cases, heldOut).HeldOutSplit != heldOut)
+        {
+            throw new InvalidOperationException(
+                $"The loop measures before and after on a held-out split the suggester never reads, and dataset {dataset.Name} has none: it needs a '{SplitPlanner.HeldOutSplit}' split besides a '{SplitPlanner.WorkingSplit}' split to analyse and verify on (and, for examples, a '{SplitPlanner.PoolSplit}' split). Splits now: {(dataset.SplitCounts.Count == 0 ? "none" : string.Join(", ", dataset.SplitCounts.Keys))}.");
+        }
+
+        return (experiment with { Split = heldOut }, heldOut);
     }
 
     private async Task<RunOutcome> RunAsync(ExperimentDefinition experiment, LoopOptions options, CancellationToken cancellationToken)
@@ -123,7 +166,8 @@ public sealed record LoopOutcome(IReadOnlyList<LoopRound> Rounds);
 
 /// <summary>
 /// One round: the run it started from and its score, the suggestions it approved, and the run of the new version and its
-/// score (null when nothing was approved). A score is the mean of the experiment's first target scorer on its split.
+/// score (null when nothing was approved). A score is the mean of the experiment's first target scorer on the held-out
+/// split (<see cref="HeldOutSplit"/>).
 /// </summary>
 public sealed record LoopRound(
     int Round,
@@ -133,4 +177,14 @@ public sealed record LoopRound(
     string? AfterRunId,
     double? AfterScore,
     IReadOnlyList<string> Suggestions,
-    IReadOnlyList<string> Notes);
+    IReadOnlyList<string> Notes)
+{
+    /// <summary>The split both runs of the round were measured on, which the suggester never reads.</summary>
+    public string? HeldOutSplit { get; init; }
+
+    /// <summary>Significant suggestions the round tried to approve and passed over, with why (e.g. their file changed since).</summary>
+    public IReadOnlyList<LoopSkip> Skipped { get; init; } = [];
+}
+
+/// <summary>A suggestion the loop could not approve and moved past: its id and the refusal.</summary>
+public sealed record LoopSkip(string SuggestionId, string Reason);

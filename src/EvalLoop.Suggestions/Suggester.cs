@@ -196,7 +196,8 @@ public sealed partial class Suggester
         }
 
         var existing = await _suggestions.ListAsync(new SuggestionQuery { ExperimentName = experiment.Name, Limit = 100_000 }, cancellationToken);
-        var seen = Fingerprints(existing);
+        var superseded = await SupersedeStaleAsync(existing, cancellationToken);
+        var seen = Fingerprints(existing.Where(s => !superseded.Any(x => x.Id == s.Id)).ToList());
         var created = new List<Suggestion>();
         var already = new List<Suggestion>();
         var verification = new VerificationRound(this, context, runner, analysisRun, progress);
@@ -237,7 +238,7 @@ public sealed partial class Suggester
 
         notes.AddRange(context.Notes);
         LogSuggested(_logger, created.Count, analysisRun.Id, runId);
-        return new SuggestOutcome(root, analysisRun, analysis, plan, created, already, notes);
+        return new SuggestOutcome(root, analysisRun, analysis, plan, created, already, notes) { Superseded = superseded };
     }
 
     internal const string AnalysisSuffix = ".suggest-analysis";
@@ -408,11 +409,53 @@ public sealed partial class Suggester
         }
     }
 
-    /// <summary>Every fingerprint an earlier suggestion of the experiment recorded (its own and the candidates it beat).</summary>
+    /// <summary>
+    /// Marks <see cref="SuggestionStatus.Superseded"/> every pending suggestion whose base file changed since it was made
+    /// (by hand, or by another approved suggestion): approval refuses it, so it can never be approved, and left pending it
+    /// would stop this round from proposing its change afresh on the current file. The reason names the file.
+    /// </summary>
+    private async Task<List<Suggestion>> SupersedeStaleAsync(IReadOnlyList<Suggestion> suggestions, CancellationToken cancellationToken)
+    {
+        var superseded = new List<Suggestion>();
+        foreach (var suggestion in suggestions.Where(s => s.Status == SuggestionStatus.Pending))
+        {
+            if (await SuggestionBase.FirstChangedFileAsync(suggestion, _workspace, cancellationToken) is not { } path)
+            {
+                continue;
+            }
+
+            try
+            {
+                superseded.Add(await _suggestions.SaveAsync(
+                    suggestion with
+                    {
+                        Status = SuggestionStatus.Superseded,
+                        DecidedAt = _time.GetUtcNow(),
+                        DecisionReason = $"{path} changed since this suggestion was made, so it no longer applies; suggest runs from now on propose the change afresh on the current file when it still helps.",
+                    },
+                    cancellationToken));
+                LogSuperseded(_logger, suggestion.Id, path);
+            }
+            catch (Exception ex) when (ex is SuggestionConcurrencyException or InvalidOperationException)
+            {
+                // Someone decided it meanwhile; their decision stands. (The other way round, an approval that had just
+                // written its file when this marked it superseded, fails to record its decision and puts the file back.)
+            }
+        }
+
+        return superseded;
+    }
+
+    /// <summary>
+    /// Every fingerprint that blocks a candidate, with the suggestion that recorded it: the change of every suggestion
+    /// still pending (on its unchanged base), approved or rejected (a rejection blocks the same change on any base), and
+    /// the runners-up a prompt suggestion beat, only while that winner is pending or approved: once it is rejected or
+    /// superseded they may be proposed again. Superseded suggestions block nothing.
+    /// </summary>
     private static Dictionary<string, Suggestion> Fingerprints(IReadOnlyList<Suggestion> suggestions)
     {
         var fingerprints = new Dictionary<string, Suggestion>(StringComparer.Ordinal);
-        foreach (var suggestion in suggestions)
+        foreach (var suggestion in suggestions.Where(s => s.Status != SuggestionStatus.Superseded))
         {
             try
             {
@@ -427,7 +470,8 @@ public sealed partial class Suggester
                     fingerprints.TryAdd(f.GetString()!, suggestion);
                 }
 
-                if (document.RootElement.TryGetProperty("considered_fingerprints", out var list) && list.ValueKind == JsonValueKind.Array)
+                var winnerStands = suggestion.Status is SuggestionStatus.Pending or SuggestionStatus.Approved;
+                if (winnerStands && document.RootElement.TryGetProperty("considered_fingerprints", out var list) && list.ValueKind == JsonValueKind.Array)
                 {
                     foreach (var item in list.EnumerateArray().Where(i => i.ValueKind == JsonValueKind.String))
                     {
@@ -471,6 +515,9 @@ public sealed partial class Suggester
 
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())))[..24];
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Superseded suggestion {SuggestionId}: {Path} changed since it was made")]
+    private static partial void LogSuperseded(ILogger logger, string suggestionId, string path);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Stored {Count} suggestions from analysis run {AnalysisRunId} (requested for run {RunId})")]
     private static partial void LogSuggested(ILogger logger, int count, string analysisRunId, string runId);

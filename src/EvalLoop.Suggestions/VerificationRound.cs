@@ -34,13 +34,7 @@ internal sealed class VerificationRound(Suggester suggester, SuggestionContext c
             verified.Add((candidate, fingerprint, await VerifyAsync(candidate, cancellationToken)));
         }
 
-        // Best: a significant gain first, then the largest gain, then the smallest p, then the cheapest prompt.
-        var ranked = verified
-            .OrderBy(v => v.Evidence.Verdict == Verdicts.Significant ? 0 : v.Evidence.Verdict == Verdicts.NotSignificant ? 1 : 2)
-            .ThenByDescending(v => Math.Round(v.Evidence.Delta, 6))
-            .ThenBy(v => v.Evidence.McNemar.PValue)
-            .ThenBy(v => v.Evidence.Usage.CandidateInputTokens)
-            .ToList();
+        var ranked = Ranked(verified, v => v.Evidence).ToList();
         var best = ranked[0];
         var alternatives = ranked.Skip(1).Select(v => new CandidateOutcome(v.Candidate.Strategy, v.Candidate.Title, v.Evidence.Delta, v.Evidence.McNemar.PValue, v.Evidence.Verdict, v.Evidence.CandidateRunId, v.Fingerprint)).ToList();
         var file = context.ExperimentFile!;
@@ -60,6 +54,19 @@ internal sealed class VerificationRound(Suggester suggester, SuggestionContext c
         var evidence = best.Evidence with { Alternatives = alternatives };
         return await StoreAsync(best.Candidate, SuggestionJson.Serialize(change), SuggestionJson.Serialize(evidence), VerdictTitle(best.Candidate.Title, evidence.Verdict), cancellationToken);
     }
+
+    /// <summary>
+    /// Best first: one that loses overall last; then one that regresses no cluster by more than the allowed points before
+    /// one that does (a regressing winner is not approved automatically and would hide a clean runner-up); then a
+    /// significant gain, the largest gain, the smallest p, the cheapest prompt.
+    /// </summary>
+    internal static IEnumerable<T> Ranked<T>(IEnumerable<T> candidates, Func<T, PromptEvidence> evidence) => candidates
+        .OrderBy(c => evidence(c).Verdict == Verdicts.Regression ? 1 : 0)
+        .ThenBy(c => evidence(c).Regressions.Count > 0 ? 1 : 0)
+        .ThenBy(c => evidence(c).Verdict == Verdicts.Significant ? 0 : evidence(c).Verdict == Verdicts.NotSignificant ? 1 : 2)
+        .ThenByDescending(c => Math.Round(evidence(c).Delta, 6))
+        .ThenBy(c => evidence(c).McNemar.PValue)
+        .ThenBy(c => evidence(c).Usage.CandidateInputTokens);
 
     private async Task<PromptEvidence> VerifyAsync(PromptCandidate candidate, CancellationToken cancellationToken)
     {
@@ -253,15 +260,32 @@ internal sealed class VerificationRound(Suggester suggester, SuggestionContext c
         }
     }
 
-    /// <summary>Stores a scorer suggestion after re-scoring the stored outputs of the analysis and baseline runs (no model calls).</summary>
+    /// <summary>
+    /// Stores a scorer suggestion after re-scoring stored outputs under the proposed scorer, with no model run of its own:
+    /// the analysis run's, the requested run's (minus the held-out split, which the suggester never reads), and the
+    /// verification baseline's when prompt candidates already ran it.
+    /// </summary>
     public async Task<Suggestion> RescoreAsync(ScorerCandidate candidate, string fingerprint, CancellationToken cancellationToken)
     {
-        var baseline = await BaselineAsync(cancellationToken);
         var cases = context.AllCases.ToDictionary(c => c.Id, StringComparer.Ordinal);
         var scorer = candidate.ThresholdOnly ? null : suggester.Scorers.Create(candidate.Proposed);
         var runs = new List<RescoredRun>();
         var consistency = new List<JudgeConsistency>();
-        foreach (var (runId, description) in new[] { (analysisRun.Id, context.Plan.DescribeAnalysis()), (baseline.Id, context.Plan.DescribeVerification(context.Plan.Verification.Count)) })
+        var heldOut = context.Plan.HeldOutSplit;
+        var sources = new List<(string RunId, string Description, Func<string, bool> Include)>
+        {
+            (analysisRun.Id, context.Plan.DescribeAnalysis(), _ => true),
+        };
+        var requested = context.RequestedRun;
+        var without = heldOut is null ? string.Empty : $", without the held-out '{heldOut}' cases";
+        sources.Add((requested.Id, $"the requested run (split {requested.Split ?? "all"}{without})", id => heldOut is null || (cases.TryGetValue(id, out var c) && c.Split != heldOut)));
+
+        if (_baseline is { } baseline)
+        {
+            sources.Add((baseline.Id, context.Plan.DescribeVerification(context.Plan.Verification.Count), _ => true));
+        }
+
+        foreach (var (runId, description, include) in sources)
         {
             var gradesBefore = new List<JudgeAgreement.Grade>();
             var gradesAfter = new List<JudgeAgreement.Grade>();
@@ -269,6 +293,11 @@ internal sealed class VerificationRound(Suggester suggester, SuggestionContext c
             int results = 0, passedBefore = 0, passedAfter = 0;
             await foreach (var result in suggester.Results.ReadAsync(runId, cancellationToken))
             {
+                if (!include(result.CaseId))
+                {
+                    continue;
+                }
+
                 if (candidate.Covers is not null)
                 {
                     // A new scorer: a case passes only when every scorer passes, so adding one can only turn passing
@@ -333,6 +362,12 @@ internal sealed class VerificationRound(Suggester suggester, SuggestionContext c
                 {
                     flips.Add(new Flip(result.CaseId, result.Trial, result.Output, @case.ExpectedText, record.Passed, afterPassed, record.Score, after.Score));
                 }
+            }
+
+            if (results == 0 && runId != analysisRun.Id)
+            {
+                // E.g. a requested run on the held-out split only: nothing of it may be read.
+                continue;
             }
 
             if (candidate.MeasuresJudgeAgreement)

@@ -31,7 +31,8 @@ public sealed class ApprovalTests
         rejected.Status.Should().Be(SuggestionStatus.Rejected);
         rejected.DecisionReason.Should().Be("too many examples for production");
         rejected.DecidedBy.Should().Be("reviewer");
-        again.Created.Should().BeEmpty();
+        var rejectedFingerprint = SuggestionJson.Deserialize<PromptChange>(suggestion.ChangeJson).Fingerprint;
+        again.Created.Select(s => SuggestionJson.Deserialize<PromptChange>(s.ChangeJson).Fingerprint).Should().NotContain(rejectedFingerprint, "runners-up it beat may come back, the rejected change may not");
         again.AlreadyProposed.Should().ContainSingle().Which.Id.Should().Be(suggestion.Id);
         (await File.ReadAllTextAsync(harness.File(ExperimentPath))).Should().Be(TicketsWorkspace.Experiment(LabelList), "a rejection writes nothing");
         await FluentActions.Awaiting(() => harness.Approver.RejectAsync(suggestion.Id, "reviewer", " ")).Should().ThrowAsync<ArgumentException>();

@@ -2,6 +2,7 @@ using EvalLoop.Analysis;
 using EvalLoop.Analysis.Embeddings;
 using EvalLoop.Core.Datasets;
 using EvalLoop.Core.Experiments;
+using EvalLoop.Core.Models;
 using EvalLoop.Core.Running;
 using EvalLoop.Core.Workspace;
 using EvalLoop.Models;
@@ -10,6 +11,7 @@ using EvalLoop.Scoring;
 using EvalLoop.Storage.Sqlite;
 using EvalLoop.Suggestions.Applying;
 using EvalLoop.Suggestions.Strategies;
+using Microsoft.Extensions.AI;
 
 namespace EvalLoop.Suggestions.Tests;
 
@@ -34,13 +36,18 @@ internal sealed class SuggestionHarness : IDisposable
         Scorers = new BuiltInScorerFactory(new OfflineEmbeddingGenerator(), ChatClients, new BuiltInScorerFactoryOptions { WorkspaceRoot = root });
         Experiments = new ExperimentLoader(Layout, Scorers);
         Snapshots = new DatasetSnapshotter(Layout, Datasets);
-        Runner = new ExperimentRunner(ChatClients, Scorers, Datasets, Runs, Runs);
+        Runner = new ExperimentRunner(new CountingChatClientFactory(ChatClients, () => Interlocked.Increment(ref _modelCalls)), Scorers, Datasets, Runs, Runs);
         var analyzer = new FailureAnalyzer(Runs, Runs, Datasets, Clusters, embeddings);
         Suggester = new Suggester(Runner, Runs, Runs, Datasets, analyzer, Clusters, Suggestions, Scorers, ChatClients, embeddings, Layout, options, strategies);
         Approver = new SuggestionApprover(Suggestions, Versions, Experiments, Layout);
     }
 
+    private int _modelCalls;
+
     public string Root { get; }
+
+    /// <summary>Chat calls the runner has made so far (the runs of the experiment's model, cache hits included).</summary>
+    public int ModelCalls => Volatile.Read(ref _modelCalls);
 
     public WorkspaceLayout Layout { get; }
 
@@ -160,5 +167,26 @@ internal sealed class SuggestionHarness : IDisposable
         }
 
         throw new InvalidOperationException("EvalLoop.sln not found above " + AppContext.BaseDirectory);
+    }
+}
+
+/// <summary>Counts every chat call made through the clients it creates, then hands the call on.</summary>
+internal sealed class CountingChatClientFactory(IChatClientFactory inner, Action onCall) : IChatClientFactory
+{
+    public IChatClient Create(ModelSettings settings, ChatClientCreationOptions options) => new Counting(inner.Create(settings, options), onCall);
+
+    private sealed class Counting(IChatClient client, Action onCall) : DelegatingChatClient(client)
+    {
+        public override Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+        {
+            onCall();
+            return base.GetResponseAsync(messages, options, cancellationToken);
+        }
+
+        public override IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+        {
+            onCall();
+            return base.GetStreamingResponseAsync(messages, options, cancellationToken);
+        }
     }
 }

@@ -164,6 +164,10 @@ public sealed class TextEditingTests
         noDev.WorkingSplit.Should().Be("test");
         noDev.HeldOutSplit.Should().BeNull();
         noDev.Notes.Should().Contain(n => n.Contains("no longer a held-out measure", StringComparison.Ordinal));
+
+        var noDevEverySplit = SplitPlanner.Plan(cases.Where(c => c.Split != "dev").ToList(), null);
+        noDevEverySplit.Analysis.Concat(noDevEverySplit.Verification).Should().Contain(c => c.Split == "test");
+        noDevEverySplit.HeldOutSplit.Should().BeNull("test cases are analysed and verified on, so they are not held out");
     }
 
     [Fact]

@@ -80,6 +80,8 @@ public sealed class LoopCommand : EvalLoopCommand<LoopCommand.Settings>
                     ["approved"] = new JsonArray(r.Approved.Select(a => (JsonNode)a).ToArray()),
                     ["after_run_id"] = r.AfterRunId,
                     ["after_score"] = r.AfterScore,
+                    ["held_out_split"] = r.HeldOutSplit,
+                    ["skipped"] = new JsonArray(r.Skipped.Select(k => (JsonNode)new JsonObject { ["id"] = k.SuggestionId, ["reason"] = k.Reason }).ToArray()),
                     ["suggestions"] = new JsonArray(r.Suggestions.Select(a => (JsonNode)a).ToArray()),
                     ["notes"] = new JsonArray(r.Notes.Select(a => (JsonNode)a).ToArray()),
                 }).ToArray()),
@@ -88,7 +90,7 @@ public sealed class LoopCommand : EvalLoopCommand<LoopCommand.Settings>
             return ExitCodes.Success;
         }
 
-        var table = new Table().Border(TableBorder.Rounded).Title("[bold]the loop, round by round[/] [grey](score: mean of the first target scorer on the experiment's split)[/]");
+        var table = new Table().Border(TableBorder.Rounded).Title("[bold]the loop, round by round[/] [grey](score: mean of the first target scorer on the held-out split)[/]");
         table.AddColumn("round");
         table.AddColumn("before");
         table.AddColumn("approved");
@@ -103,6 +105,11 @@ public sealed class LoopCommand : EvalLoopCommand<LoopCommand.Settings>
         }
 
         Out.Write(table);
+        foreach (var skip in outcome.Rounds.SelectMany(r => r.Skipped.Select(k => (r.Round, k))))
+        {
+            Out.MarkupLine(Markup.Escape($"  round {skip.Round}: skipped {skip.k.SuggestionId}: {skip.k.Reason}"));
+        }
+
         if (outcome.Rounds[^1].Approved.Count == 0 && outcome.Rounds[^1].Suggestions.Count > 0)
         {
             Out.MarkupLine("  evalloop suggestions list --status pending    [grey]# review, then approve or reject[/]");

@@ -68,9 +68,14 @@ public sealed class SuggestCommand : EvalLoopCommand<SuggestCommand.Settings>
 
         console.WriteLine();
         SuggestionView.WriteList(console, outcome.Created, $"{outcome.Created.Count} new suggestion(s), pending your decision");
+        foreach (var s in outcome.Superseded)
+        {
+            console.MarkupLine(Markup.Escape($"Superseded {s.Id} ({s.Title}): {s.DecisionReason}"));
+        }
+
         if (outcome.AlreadyProposed.Count > 0)
         {
-            console.MarkupLine(Markup.Escape($"Not proposed again (already proposed, unchanged): {string.Join(", ", outcome.AlreadyProposed.Select(s => $"{s.Id} ({s.Status})"))}"));
+            console.MarkupLine(Markup.Escape($"Not proposed again (already proposed on the same file, approved, or rejected): {string.Join(", ", outcome.AlreadyProposed.Select(s => $"{s.Id} ({s.Status})"))}"));
         }
 
         if (outcome.Created.Count > 0)

@@ -46,7 +46,8 @@ public static class SuggestionJsonOutput
             json["verdict"] = verdict.DeepClone();
         }
 
-        if (s.DecidedBy is not null)
+        // A superseded suggestion has no decider but a time and a reason (which file changed).
+        if (s.DecidedBy is not null || s.DecidedAt is not null)
         {
             json["decided_by"] = s.DecidedBy;
             json["decided_at"] = s.DecidedAt?.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
@@ -103,6 +104,7 @@ public static class SuggestionJsonOutput
             ["clusters"] = outcome.Analysis?.Clusters.Count ?? 0,
             ["suggestions"] = new JsonArray(outcome.Created.Select(s => (JsonNode)Summary(s)).ToArray()),
             ["already_proposed"] = new JsonArray(outcome.AlreadyProposed.Select(s => (JsonNode)Summary(s)).ToArray()),
+            ["superseded"] = new JsonArray(outcome.Superseded.Select(s => (JsonNode)Summary(s)).ToArray()),
             ["notes"] = new JsonArray(outcome.Notes.Select(n => (JsonNode)n).ToArray()),
         };
     }

@@ -121,7 +121,7 @@ public static class SuggestionView
         console.Write(new Rule($"[bold]{Markup.Escape(s.Id)}[/] {Markup.Escape(s.Kind)} suggestion for [bold]{Markup.Escape(s.ExperimentName)}[/]").LeftJustified());
         var grid = new Grid().AddColumn().AddColumn();
         grid.AddRow("[grey]title[/]", Markup.Escape(s.Title));
-        grid.AddRow("[grey]status[/]", StatusMarkup(s.Status) + (s.DecidedBy is null ? string.Empty : Markup.Escape($" by {s.DecidedBy} at {s.DecidedAt:u}{(s.DecisionReason is { } r ? $": {r}" : string.Empty)}")));
+        grid.AddRow("[grey]status[/]", StatusMarkup(s.Status) + (s.DecidedAt is null ? string.Empty : Markup.Escape($"{(s.DecidedBy is { } decider ? $" by {decider}" : string.Empty)} at {s.DecidedAt:u}{(s.DecisionReason is { } r ? $": {r}" : string.Empty)}")));
         if (s.ResultingVersion is not null)
         {
             grid.AddRow("[grey]created version[/]", Markup.Escape(s.ResultingVersion));

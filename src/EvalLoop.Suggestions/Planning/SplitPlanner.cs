@@ -86,7 +86,8 @@ public static class SplitPlanner
             notes.Add($"The dataset has no '{PoolSplit}' split: examples are drawn from the analysis half, which verification never uses.");
         }
 
-        var heldOut = working != HeldOutSplit && cases.Any(c => c.Split == HeldOutSplit) ? HeldOutSplit : null;
+        // Without a dev split and a run on every split, the working cases take in the test split too: then nothing is held out.
+        var heldOut = cases.Any(c => c.Split == HeldOutSplit) && !workingCases.Any(c => c.Split == HeldOutSplit) ? HeldOutSplit : null;
         return new SplitPlan(poolSplit, working, heldOut, pool, analysis, verification, notes);
     }
 
