@@ -13,7 +13,7 @@ public static class ReportingServiceCollectionExtensions
     /// <summary>
     /// Registers <see cref="HtmlReportGenerator"/> as a singleton. Needs <see cref="IRunStore"/>,
     /// <see cref="IRunResultStore"/> and <see cref="IDatasetStore"/>; uses <see cref="IClusterStore"/>,
-    /// <see cref="ISuggestionStore"/> and <see cref="TimeProvider"/> when registered. The options are validated here.
+    /// <see cref="ISuggestionStore"/>, <see cref="IRegressionStore"/> and <see cref="TimeProvider"/> when registered. The options are validated here.
     /// </summary>
     public static IServiceCollection AddEvalLoopReporting(this IServiceCollection services, ReportOptions? options = null)
     {
@@ -26,7 +26,8 @@ public static class ReportingServiceCollectionExtensions
                 sp.GetRequiredService<IRunResultStore>(),
                 sp.GetRequiredService<IDatasetStore>(),
                 sp.GetService<IClusterStore>(),
-                sp.GetService<ISuggestionStore>()),
+                sp.GetService<ISuggestionStore>(),
+                Regressions: sp.GetService<IRegressionStore>()),
             options,
             sp.GetService<TimeProvider>()));
         return services;

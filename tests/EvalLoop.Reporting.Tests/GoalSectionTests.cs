@@ -28,7 +28,7 @@ public sealed class GoalSectionTests
         Cells(rows[0]).Should().Equal("overall" + ImagePayload, "exact-match · all cases", "70.0%", "50.0%", "4", "regressed since " + earlier.Id + " (75.0%)");
         Cells(rows[1]).Should().Equal("overall" + ImagePayload, "contains · all cases", "70.0%", "100.0%", "4", "met ");
         Cells(rows[2]).Should().Equal("alpha-slice" + "alpha only", "exact-match · topic=alpha", "60.0%", "0.0%", "2", "missed ");
-        Cells(rows[3]).Should().Equal("no-target" + "reported only", "exact-match · all cases", "–", "50.0%", "4", "met ");
+        Cells(rows[3]).Should().Equal("no-target" + "reported only", "exact-match · all cases", "–", "50.0%", "4", "no-target ");
         section.QuerySelectorAll(".badge.fail").Should().HaveCount(2, "regressed and missed are failures");
         section.TextContent.Should().Contain("2 more of the goal's 5 requirements are not measured by this experiment", "the requirement covered by another experiment and the uncovered one are left out");
         section.TextContent.Should().NotContain("other-experiment-only");

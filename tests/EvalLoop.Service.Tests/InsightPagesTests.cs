@@ -32,14 +32,17 @@ public sealed partial class InsightPagesTests
         coverage["latest_run"]!.GetValue<string>().Should().Be(bad);
         coverage["baseline_run"]!.GetValue<string>().Should().Be(good);
         coverage["trend"]!.AsArray().Select(p => p!["run_id"]!.GetValue<string>()).Should().Equal(good, bad);
-        requirements.Single(r => r!["id"]!.GetValue<string>() == "anything-goes")!["status"]!.GetValue<string>().Should().Be("met");
+        var anything = requirements.Single(r => r!["id"]!.GetValue<string>() == "anything-goes")!;
+        anything["status"]!.GetValue<string>().Should().Be("no-target", "a score without a target is tracked, never met");
+        anything["coverage"]![0]!["pass_rate"]!.GetValue<double>().Should().BeApproximately(1.0 / 6, 1e-9, "its latest score is still shown");
         requirements.Single(r => r!["id"]!.GetValue<string>() == "polite")!["status"]!.GetValue<string>().Should().Be("uncovered");
         requirements.Single(r => r!["id"]!.GetValue<string>() == "empty-slice")!["status"]!.GetValue<string>().Should().Be("not-run");
         api["status"]!.GetValue<string>().Should().Be("regressed");
         list.Should().ContainSingle().Which!["status"]!.GetValue<string>().Should().Be("regressed");
 
         page.StatusCode.Should().Be(HttpStatusCode.OK);
-        html.Should().Contain("status-regressed").And.Contain("status-met").And.Contain("status-uncovered").And.Contain("status-not-run");
+        html.Should().Contain("status-regressed").And.Contain("status-no-target").And.Contain("status-uncovered").And.Contain("status-not-run");
+        html.Should().Contain(".status-no-target{", "every status has a style");
         html.Should().Contain($"/runs/{good}\"", "the baseline run of the regression is linked").And.Contain($"/compare?a={good}&amp;b={bad}");
         Regex.Count(html, "<figure class=\"trend\"><svg ").Should().Be(3, "one trend per covered requirement");
         html.Should().NotContain("<script").And.NotContain("<img").And.Contain("&lt;script&gt;alert(");
@@ -125,7 +128,7 @@ public sealed partial class InsightPagesTests
         runPage.Should().Contain("id=\"compare-form\"").And.Contain($"<option value=\"{a}\"").And.Contain($"name=\"b\" value=\"{b}\"");
     }
 
-    /// <summary>Names a goal file from the experiment and writes it: one covered requirement with <paramref name="target"/>, one met by any rate, one uncovered, one on an empty slice.</summary>
+    /// <summary>Names a goal file from the experiment and writes it: one covered requirement with <paramref name="target"/>, one without a target, one uncovered, one on an empty slice.</summary>
     private static async Task WriteGoalAsync(ServiceHost host, double target)
     {
         Directory.CreateDirectory(Path.Combine(host.Root, "experiments", "goals"));

@@ -10,11 +10,82 @@ public sealed class GoalDraftTests
 {
     [Theory]
     [InlineData("accuracy >= 0.85 on the test split", 0.85)]
+    [InlineData("accuracy>=0.85", 0.85)]
     [InlineData("at least 90% correct", 0.9)]
     [InlineData("95 percent of answers valid", 0.95)]
+    [InlineData("≥ 0.9 of the answers are a known intent", 0.9)]
+    [InlineData("90% accuracy on the test split", 0.9)]
+    [InlineData("an accuracy of 90%", 0.9)]
+    [InlineData("an accuracy of at least 0.8", 0.8)]
+    [InlineData("pass rate 0.95", 0.95)]
+    [InlineData("accuracy: .75", 0.75)]
+    [InlineData("no less than 85% accuracy", 0.85)]
+    [InlineData("Extract the order as JSON, 95% of the time", 0.95)]
     [InlineData("be polite", null)]
-    public void ReadsATargetFromTheDescriptionsNumbers(string text, double? expected) =>
+    [InlineData("answers with exactly 1 label", null)]
+    [InlineData("at least 1 intent per message", null)]
+    [InlineData("cut errors by 5%", null)]
+    [InlineData("reduce errors by at least 5%", null)]
+    [InlineData("answers within at least 0.5 seconds", null)]
+    [InlineData("answers with exactly one of the known intents", null)]
+    [InlineData("accuracy of 85 on the test split", null)]
+    [InlineData("no more than 2% wrong", null)]
+    [InlineData("at most 5% of answers mislabelled", null)]
+    [InlineData("error rate <= 0.1", null)]
+    public void ReadsATargetOnlyFromANumberTiedToALowerBoundOrAPassRate(string text, double? expected) =>
         GoalTargetParser.Parse(text).Should().Be(expected);
+
+    [Theory]
+    [InlineData("at most 5% of answers mislabelled", true)]
+    [InlineData("error rate <= 0.1", true)]
+    [InlineData("error rate ≤ 10%", true)]
+    [InlineData("no more than 2% wrong", true)]
+    [InlineData("fewer than 3% refusals", true)]
+    [InlineData("accuracy >= 0.85", false)]
+    [InlineData("no less than 85% accuracy", false)]
+    [InlineData("at least 90% correct", false)]
+    [InlineData("route each message to the right intent", false)]
+    public void TellsAnUpperBoundWhichATargetCannotExpress(string text, bool expected) =>
+        GoalTargetParser.HasUpperBound(text).Should().Be(expected);
+
+    [Fact]
+    public async Task DraftsTheLabelSetClauseAsOneOfWithTheDatasetsLabelsAndInventsNoTarget()
+    {
+        // Arrange
+        using var harness = SuggestionHarness.Sample();
+        var drafter = new OfflineGoalDrafter(harness.Layout);
+
+        // Act
+        var draft = await drafter.DraftAsync("routing", "Route each message to the right intent; answers with exactly one of the known intents", "banking77");
+
+        // Assert
+        var goal = GoalLoader.Parse(harness.File(draft.Files[0].Path), draft.Files[0].Content);
+        goal.Requirements.Select(r => (r.Text, r.CoveredBy.Single().Scorer)).Should().Equal(
+            ("Route each message to the right intent", "exact-match"),
+            ("answers with exactly one of the known intents", "routing-labels"));
+        goal.Requirements.Should().OnlyContain(r => r.Target == null, "the description states no number");
+        draft.Uncovered.Should().BeEmpty();
+        var scorer = draft.Files.Single(f => f.Path == "scorers/routing-labels.yaml").Content;
+        scorer.Should().Contain("type: one-of").And.Contain("- \"card_arrival\"");
+        scorer.Split('\n').Count(l => l.StartsWith("    - ", StringComparison.Ordinal)).Should().Be(77);
+        draft.Files.Single(f => f.Path == "experiments/routing.yaml").Content.Should().NotContain("targets:");
+    }
+
+    [Fact]
+    public async Task LeavesAnUpperBoundClauseUncoveredRatherThanMisreadIt()
+    {
+        // Arrange
+        using var harness = SuggestionHarness.Sample();
+
+        // Act
+        var draft = await new OfflineGoalDrafter(harness.Layout).DraftAsync("routing", "accuracy >= 0.85; at most 5% of intents mislabelled", "banking77");
+
+        // Assert
+        var goal = GoalLoader.Parse(harness.File(draft.Files[0].Path), draft.Files[0].Content);
+        goal.Requirements[0].Target.Should().Be(0.85);
+        goal.Requirements[1].Should().Match<GoalRequirement>(r => r.Text == "at most 5% of intents mislabelled" && r.Target == null && !r.IsCovered);
+        draft.Uncovered.Should().Equal(goal.Requirements[1].Id);
+    }
 
     [Fact]
     public async Task DraftsAOneOfScorerWithThe77LabelsAndAnAccuracyTargetOnTheBanking77SampleWithoutWritingAnything()

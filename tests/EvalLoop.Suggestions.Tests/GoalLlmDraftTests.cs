@@ -46,7 +46,7 @@ public sealed class GoalLlmDraftTests : IAsyncLifetime
         draft.Files.Select(f => f.Path).Should().Equal("experiments/goals/routing.yaml", "experiments/routing.yaml");
         draft.Uncovered.Should().Equal("no-account-numbers");
         var goal = GoalLoader.Parse(harness.File(draft.Files[0].Path), draft.Files[0].Content);
-        goal.Requirements.Select(r => r.Target).Should().Equal(0.85, 0.9, null, null);
+        goal.Requirements.Select(r => r.Target).Should().Equal([0.85, null, null, null], "the model's 0.9 for card arrival is not in the description, so it is dropped, never invented");
         goal.Requirements[1].CoveredBy.Single().Slice.Should().ContainKey("label").WhoseValue.Should().Be("card_arrival");
         goal.Requirements[2].CoveredBy.Single().Scorer.Should().Be("polite-llm-rubric");
         foreach (var file in draft.Files)
@@ -56,7 +56,7 @@ public sealed class GoalLlmDraftTests : IAsyncLifetime
         }
 
         (await harness.Experiments.LoadAsync("routing")).Scorers.Select(s => s.Name).Should().Equal("exact-match", "polite-llm-rubric");
-        draft.Files[1].Content.Should().Contain("\"type\":\"llm-rubric\"").And.Contain("provider: openai").And.Contain("targets: { exact-match: 0.9 }");
+        draft.Files[1].Content.Should().Contain("\"type\":\"llm-rubric\"").And.Contain("provider: openai").And.Contain("targets: { exact-match: 0.85 }");
     }
 
     [Theory]

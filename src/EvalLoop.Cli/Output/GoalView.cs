@@ -78,6 +78,7 @@ internal static class GoalView
         GoalStatus.Missed => "[red]missed[/]",
         GoalStatus.Regressed => "[red]regressed[/]",
         GoalStatus.Uncovered => "[yellow]uncovered[/]",
+        GoalStatus.NoTarget => "[blue]no-target[/]",
         _ => $"[grey]{Markup.Escape(status)}[/]",
     };
 }

@@ -21,7 +21,7 @@ public sealed record GoalDefinition
 }
 
 /// <summary>One requirement of a goal; it is covered when <see cref="CoveredBy"/> is not empty.</summary>
-/// <param name="Target">The minimum pass rate (0..1) each covering scorer must reach; null means any pass rate (reported, never missed).</param>
+/// <param name="Target">The minimum pass rate (0..1) each covering scorer must reach; null means no target: the pass rate is reported (status <see cref="GoalStatus.NoTarget"/>), never met or missed.</param>
 public sealed record GoalRequirement(string Id, string Text, double? Target, IReadOnlyList<GoalCoverage> CoveredBy, int Line)
 {
     public bool IsCovered => CoveredBy.Count > 0;

@@ -8,7 +8,7 @@ public sealed record RequirementReport(GoalRequirement Requirement, IReadOnlyLis
 
 /// <summary>
 /// One covering scorer's latest measurement: the pass rate on the slice in the latest completed run, against the
-/// requirement's target, and the baseline (the latest earlier run that met the target) it is compared with.
+/// requirement's target, and, when it regressed, the baseline run (<see cref="Runs.RunBaseline"/>) that met the target.
 /// </summary>
 public sealed record CoverageReport(
     GoalCoverage Coverage,

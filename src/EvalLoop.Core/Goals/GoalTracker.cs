@@ -6,13 +6,15 @@ namespace EvalLoop.Core.Goals;
 /// <summary>
 /// Keeps score against a goal: for each covering (experiment, scorer, slice) it measures the scorer's pass rate in the
 /// experiment's completed runs, newest first. Status: <see cref="GoalStatus.Met"/> when the latest run reaches the
-/// target; <see cref="GoalStatus.Regressed"/> when it does not but an earlier run did (that run is the approved
-/// baseline: a run that met the target); <see cref="GoalStatus.Missed"/> otherwise. Without a target a measured
-/// requirement is met.
+/// target; <see cref="GoalStatus.Regressed"/> when it does not but its last approved baseline did (the same baseline the
+/// service's regression detector uses, <see cref="RunBaseline"/>: an earlier run of the experiment on the same dataset
+/// version and split, the first of the run's prompt version if there is one, and never a run flagged as a regression
+/// when <paramref name="regressions"/> is given); <see cref="GoalStatus.Missed"/> otherwise. A measured requirement
+/// without a target is <see cref="GoalStatus.NoTarget"/>: its pass rate is reported, but it is never met.
 /// </summary>
-public sealed class GoalTracker(IRunStore runs, IRunResultStore results, IDatasetStore datasets)
+public sealed class GoalTracker(IRunStore runs, IRunResultStore results, IDatasetStore datasets, IRegressionStore? regressions = null)
 {
-    /// <summary>How many earlier runs are searched for a baseline.</summary>
+    /// <summary>How many of the experiment's latest full runs are searched for its latest completed one.</summary>
     public int History { get; init; } = 20;
 
     public async Task<GoalReport> EvaluateAsync(GoalDefinition goal, CancellationToken cancellationToken = default)
@@ -20,6 +22,7 @@ public sealed class GoalTracker(IRunStore runs, IRunResultStore results, IDatase
         ArgumentNullException.ThrowIfNull(goal);
         var requirements = new List<RequirementReport>();
         var problems = new List<string>();
+        var baselines = new Dictionary<string, RunRecord?>(StringComparer.Ordinal);
         foreach (var requirement in goal.Requirements)
         {
             if (!requirement.IsCovered)
@@ -31,7 +34,7 @@ public sealed class GoalTracker(IRunStore runs, IRunResultStore results, IDatase
             var coverage = new List<CoverageReport>();
             foreach (var cover in requirement.CoveredBy)
             {
-                var report = await MeasureAsync(cover, requirement.Target, cancellationToken);
+                var report = await MeasureAsync(cover, requirement.Target, baselines, cancellationToken);
                 if (report.Problem is { } problem)
                 {
                     problems.Add($"{requirement.Id}: {problem}");
@@ -48,24 +51,22 @@ public sealed class GoalTracker(IRunStore runs, IRunResultStore results, IDatase
 
     /// <summary>
     /// The requirements that <paramref name="run"/>'s experiment covers, measured on that run rather than on the latest
-    /// one: each covering scorer's pass rate in the run against the target; <see cref="GoalStatus.Regressed"/> when a
-    /// completed full run of the experiment that started before it met the target (that run is the baseline). Only the
-    /// coverage by this experiment is listed; requirements it does not cover are left out.
+    /// one: each covering scorer's pass rate in the run against the target; <see cref="GoalStatus.Regressed"/> when the
+    /// run's baseline (<see cref="RunBaseline"/>, which started before it) met the target. Only the coverage by this
+    /// experiment is listed; requirements it does not cover are left out.
     /// </summary>
     public async Task<IReadOnlyList<RequirementReport>> EvaluateRunAsync(GoalDefinition goal, RunRecord run, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(goal);
         ArgumentNullException.ThrowIfNull(run);
-        var earlier = (await CompletedRunsAsync(run.ExperimentName, cancellationToken))
-            .Where(r => r.Id != run.Id && r.StartedAt < run.StartedAt)
-            .ToList();
+        var baselines = new Dictionary<string, RunRecord?>(StringComparer.Ordinal);
         var requirements = new List<RequirementReport>();
         foreach (var requirement in goal.Requirements)
         {
             var coverage = new List<CoverageReport>();
             foreach (var cover in requirement.CoveredBy.Where(c => c.Experiment == run.ExperimentName))
             {
-                coverage.Add(await MeasureAsync(run, earlier, cover, requirement.Target, cancellationToken));
+                coverage.Add(await MeasureAsync(run, cover, requirement.Target, baselines, cancellationToken));
             }
 
             if (coverage.Count > 0)
@@ -102,7 +103,7 @@ public sealed class GoalTracker(IRunStore runs, IRunResultStore results, IDatase
             .Where(r => r.Status == RunStatus.Completed)
             .ToList();
 
-    private async Task<CoverageReport> MeasureAsync(GoalCoverage cover, double? target, CancellationToken cancellationToken)
+    private async Task<CoverageReport> MeasureAsync(GoalCoverage cover, double? target, Dictionary<string, RunRecord?> baselines, CancellationToken cancellationToken)
     {
         var completed = await CompletedRunsAsync(cover.Experiment, cancellationToken);
         if (completed.Count == 0)
@@ -110,11 +111,14 @@ public sealed class GoalTracker(IRunStore runs, IRunResultStore results, IDatase
             return new CoverageReport(cover, GoalStatus.NotRun, null, null, 0, null, null, null);
         }
 
-        return await MeasureAsync(completed[0], completed.Skip(1), cover, target, cancellationToken);
+        return await MeasureAsync(completed[0], cover, target, baselines, cancellationToken);
     }
 
-    /// <summary>Measures <paramref name="latest"/>; when it misses the target, the newest of <paramref name="earlier"/> that met it is the baseline.</summary>
-    private async Task<CoverageReport> MeasureAsync(RunRecord latest, IEnumerable<RunRecord> earlier, GoalCoverage cover, double? target, CancellationToken cancellationToken)
+    /// <summary>
+    /// Measures <paramref name="latest"/>; when it misses the target, it regressed if its baseline met it.
+    /// <paramref name="baselines"/> caches each run's baseline across the coverages of one evaluation.
+    /// </summary>
+    private async Task<CoverageReport> MeasureAsync(RunRecord latest, GoalCoverage cover, double? target, Dictionary<string, RunRecord?> baselines, CancellationToken cancellationToken)
     {
         var (rate, cases, problem) = await PassRateAsync(latest, cover, cancellationToken);
         if (rate is null)
@@ -122,18 +126,25 @@ public sealed class GoalTracker(IRunStore runs, IRunResultStore results, IDatase
             return new CoverageReport(cover, GoalStatus.NotRun, latest.Id, null, cases, null, null, problem);
         }
 
-        if (target is not { } t || rate >= t)
+        if (target is not { } t)
+        {
+            return new CoverageReport(cover, GoalStatus.NoTarget, latest.Id, rate, cases, null, null, null);
+        }
+
+        if (rate >= t)
         {
             return new CoverageReport(cover, GoalStatus.Met, latest.Id, rate, cases, null, null, null);
         }
 
-        foreach (var run in earlier)
+        if (!baselines.TryGetValue(latest.Id, out var baseline))
         {
-            var (earlierRate, _, _) = await PassRateAsync(run, cover, cancellationToken);
-            if (earlierRate >= t)
-            {
-                return new CoverageReport(cover, GoalStatus.Regressed, latest.Id, rate, cases, run.Id, earlierRate, null);
-            }
+            baseline = await RunBaseline.FindAsync(runs, regressions, latest, cancellationToken);
+            baselines[latest.Id] = baseline;
+        }
+
+        if (baseline is not null && (await PassRateAsync(baseline, cover, cancellationToken)).Rate is { } baselineRate && baselineRate >= t)
+        {
+            return new CoverageReport(cover, GoalStatus.Regressed, latest.Id, rate, cases, baseline.Id, baselineRate, null);
         }
 
         return new CoverageReport(cover, GoalStatus.Missed, latest.Id, rate, cases, null, null, null);

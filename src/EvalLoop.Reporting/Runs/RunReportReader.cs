@@ -158,7 +158,7 @@ internal sealed class RunReportReader(ReportSources sources, ReportOptions optio
             return new RunGoal(name, null, [], $"The experiment names the goal '{name}', but there is no goal file for it (experiments/goals/{name}.yaml).");
         }
 
-        var requirements = await new GoalTracker(sources.Runs, sources.Results, sources.Datasets).EvaluateRunAsync(goal, run, cancellationToken);
+        var requirements = await new GoalTracker(sources.Runs, sources.Results, sources.Datasets, sources.Regressions).EvaluateRunAsync(goal, run, cancellationToken);
         return new RunGoal(name, goal, requirements, null);
     }
 

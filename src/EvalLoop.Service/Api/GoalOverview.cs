@@ -64,7 +64,7 @@ public static class GoalOverview
 
 }
 
-/// <summary>A goal and where it stands (status: met, missed, regressed, not-run, uncovered; or invalid when its file cannot be read).</summary>
+/// <summary>A goal and where it stands (status: met, missed, regressed, not-run, uncovered, no-target; or invalid when its file cannot be read).</summary>
 public sealed record GoalDto(string Name, string? Description, string? File, string Status, IReadOnlyList<string> Experiments, IReadOnlyList<RequirementDto> Requirements, IReadOnlyList<string> Problems)
 {
     public static GoalDto Invalid(string name, string problem) => new(name, null, null, "invalid", [], [], [problem]);

@@ -15,7 +15,7 @@ public static class InsightEndpoints
         var api = endpoints.MapGroup("/api").WithTags("EvalLoop");
 
         api.MapGet("/goals", async (EvalLoopServices services, CancellationToken ct) => Results.Ok(await GoalOverview.ListAsync(services, ct)))
-            .WithName("ListGoals").WithSummary("Every goal in experiments/goals/ with each requirement's status (met, missed, regressed, not-run, uncovered).");
+            .WithName("ListGoals").WithSummary("Every goal in experiments/goals/ with each requirement's status (met, missed, regressed, not-run, uncovered, no-target).");
 
         api.MapGet("/goals/{name}", async (string name, EvalLoopServices services, CancellationToken ct) =>
         {

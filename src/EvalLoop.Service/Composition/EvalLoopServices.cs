@@ -47,14 +47,14 @@ public sealed class EvalLoopServices : IDisposable
         Embeddings = new CachingEmbeddingGenerator(new Models.Offline.OfflineEmbeddingGenerator(), new SqliteEmbeddingCache(Database));
         Analyzer = new FailureAnalyzer(Runs, Runs, Datasets, ClusterStore, Embeddings, new FailureAnalyzerOptions(), namer: null, TimeProvider.System, loggerFactory.CreateLogger<FailureAnalyzer>());
         Goals = new GoalLoader(layout);
-        Reports = new HtmlReportGenerator(new ReportSources(Runs, Runs, Datasets, ClusterStore, new SqliteSuggestionStore(Database), Goals), new ReportOptions(), TimeProvider.System);
+        Regressions = new SqliteRegressionStore(Database);
+        Reports = new HtmlReportGenerator(new ReportSources(Runs, Runs, Datasets, ClusterStore, new SqliteSuggestionStore(Database), Goals, Regressions), new ReportOptions(), TimeProvider.System);
         // Suggestions: verified by real runs of the experiment's own model; approvals write files as new versions.
         Suggestions = new SqliteSuggestionStore(Database);
         FileVersions = new SqliteFileVersionStore(Database);
         Suggester = new Suggester(Runner, Runs, Runs, Datasets, Analyzer, ClusterStore, Suggestions, Scorers, ChatClients, Embeddings, layout, new SuggesterOptions(), strategies: null, TimeProvider.System, loggerFactory.CreateLogger<Suggester>());
         Approver = new SuggestionApprover(Suggestions, FileVersions, Experiments, layout, TimeProvider.System);
         JobHistory = new SqliteJobHistoryStore(Database);
-        Regressions = new SqliteRegressionStore(Database);
     }
 
     /// <summary>The service's job executions per experiment (succeeded, failed, skipped, cancelled).</summary>
@@ -69,7 +69,7 @@ public sealed class EvalLoopServices : IDisposable
     public GoalLoader Goals { get; }
 
     /// <summary>Measures a goal over the stored runs and checks its references (what every host shows for a goal).</summary>
-    public GoalMeasurement GoalMeasurement => new(Experiments, new GoalTracker(Runs, Runs, Datasets));
+    public GoalMeasurement GoalMeasurement => new(Experiments, new GoalTracker(Runs, Runs, Datasets, Regressions));
 
     public SqliteSuggestionStore Suggestions { get; }
 

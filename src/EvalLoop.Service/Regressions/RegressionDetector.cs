@@ -6,48 +6,23 @@ using EvalLoop.Service.Composition;
 namespace EvalLoop.Service.Regressions;
 
 /// <summary>
-/// Compares a finished run with its experiment's last approved baseline. Candidates are earlier completed full runs of
-/// the same experiment on the same dataset version and split that were not themselves flagged as regressions; the
-/// baseline is the first such run of the run's own prompt version (the version as approved, so a slow decline over many
-/// runs of one version is measured from where it started, not from its last step), or, for the first run of a new
-/// version, the latest candidate. For each scorer both runs have, McNemar's test on the cases they share, each case
-/// reduced to one verdict (a majority of its trials, so repeated trials do not count as independent evidence); a drop in
-/// pass rate with p below <see cref="EvalLoopServiceOptions.RegressionAlpha"/> is a regression and is stored
+/// Compares a finished run with its experiment's last approved baseline (<see cref="RunBaseline"/>, shared with goal
+/// status: earlier completed full runs on the same dataset version and split, not themselves flagged; the first run of
+/// the run's own prompt version, else the latest candidate). For each scorer both runs have, McNemar's test on the
+/// cases they share, each case reduced to one verdict (a majority of its trials, so repeated trials do not count as
+/// independent evidence); a drop in pass rate with p below <see cref="EvalLoopServiceOptions.RegressionAlpha"/> is a regression and is stored
 /// (<see cref="IRegressionStore"/>), which flags the run.
 /// </summary>
 public sealed class RegressionDetector(EvalLoopServices services, EvalLoopServiceOptions options, TimeProvider timeProvider)
 {
     /// <summary>How many of the experiment's latest runs are searched for a baseline.</summary>
-    public const int BaselineSearchDepth = 200;
+    public const int BaselineSearchDepth = RunBaseline.SearchDepth;
 
-    /// <summary>The baseline of <paramref name="run"/>, or null when it has none (e.g. its first run on this data).</summary>
-    public async Task<RunRecord?> FindBaselineAsync(RunRecord run, CancellationToken cancellationToken = default)
+    /// <summary>The baseline of <paramref name="run"/> (<see cref="RunBaseline"/>), or null when it has none (e.g. its first run on this data).</summary>
+    public Task<RunRecord?> FindBaselineAsync(RunRecord run, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(run);
-        RunRecord? latest = null;
-        RunRecord? firstOfVersion = null;
-        var candidates = await services.Runs.ListRunsAsync(run.ExperimentName, RunModes.Full, BaselineSearchDepth, cancellationToken);
-        var flagged = (await services.Regressions.ListForRunsAsync(candidates.Select(c => c.Id).ToList(), cancellationToken)).Select(r => r.RunId).ToHashSet(StringComparer.Ordinal);
-        foreach (var candidate in candidates)
-        {
-            if (candidate.Id != run.Id
-                && candidate.Status == RunStatus.Completed
-                && candidate.StartedAt < run.StartedAt
-                && candidate.DatasetName == run.DatasetName
-                && candidate.DatasetVersion == run.DatasetVersion
-                && candidate.Split == run.Split
-                && !flagged.Contains(candidate.Id))
-            {
-                // Newest first: the last match of the run's prompt version is the first run of that version.
-                latest ??= candidate;
-                if (candidate.PromptVersion == run.PromptVersion)
-                {
-                    firstOfVersion = candidate;
-                }
-            }
-        }
-
-        return firstOfVersion ?? latest;
+        return RunBaseline.FindAsync(services.Runs, services.Regressions, run, cancellationToken);
     }
 
     /// <summary>Compares <paramref name="run"/> with its baseline and stores what regressed; empty when nothing did.</summary>

@@ -165,7 +165,7 @@ public static class GoalPages
         }
     }
 
-    /// <summary>A status badge, styled per status (met, missed, regressed, uncovered, not-run, invalid).</summary>
+    /// <summary>A status badge, styled per status (met, missed, regressed, uncovered, not-run, no-target, invalid).</summary>
     internal static string Status(string status) => $"<span class=\"status status-{E(status)}\">{E(status)}</span>";
 
     private static string SliceText(IReadOnlyDictionary<string, string>? slice) =>

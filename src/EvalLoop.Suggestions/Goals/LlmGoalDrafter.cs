@@ -12,8 +12,9 @@ namespace EvalLoop.Suggestions.Goals;
 /// <summary>
 /// Drafts a goal plan with a real model: the <c>goal-plan</c> Semantic Kernel prompt function splits the description
 /// into requirements and drafts, for each, a scorer (deterministic where one fits, else <c>llm-rubric</c>), a target
-/// and a dataset slice. The reply must be the JSON the prompt asks for; anything else is a <see cref="FormatException"/>
-/// (the caller may fall back to <see cref="OfflineGoalDrafter"/>). Scorer types are checked against the known ones.
+/// and a dataset slice; a target the description does not state (as "0.85" or "85%") is dropped, never invented. The
+/// reply must be the JSON the prompt asks for; anything else is a <see cref="FormatException"/> (the caller may fall
+/// back to <see cref="OfflineGoalDrafter"/>). Scorer types are checked against the known ones.
 /// </summary>
 public sealed class LlmGoalDrafter(IChatClient client, ModelSettings model, WorkspaceLayout workspace, IReadOnlyCollection<string> knownScorerTypes)
 {
@@ -33,7 +34,10 @@ public sealed class LlmGoalDrafter(IChatClient client, ModelSettings model, Work
             [new ChatMessage(ChatRole.User, prompt)],
             new ChatOptions { Temperature = function.Temperature, MaxOutputTokens = function.MaxTokens },
             cancellationToken);
-        var requirements = Parse(response.Text, knownScorerTypes);
+        // The prompt asks for a target only where the goal states a number; one the description does not state is dropped.
+        var requirements = Parse(response.Text, knownScorerTypes)
+            .Select(r => r.Target is { } t && !GoalTargetParser.States(description, t) ? r with { Target = null } : r)
+            .ToList();
         return offline.Assemble(name, description, facts, requirements, $"model {model.Provider}/{model.Name}", model);
     }
 

@@ -11,8 +11,10 @@ namespace EvalLoop.Suggestions.Goals;
 /// <summary>
 /// Drafts a goal plan without a model, from what the description and the dataset say for certain: each clause of the
 /// description becomes a requirement; the dataset's expected values give a label set (a <c>one-of</c> scorer file with
-/// every label, and <c>exact-match</c> for accuracy) when they look like labels, or <c>json-valid</c> when every one is
-/// JSON; a clause's number ("&gt;= 0.85", "90%") becomes its target. A clause it cannot map stays uncovered, flagged.
+/// every label, for a clause about answering with one of the known labels, and <c>exact-match</c> for accuracy) when they
+/// look like labels, or <c>json-valid</c> when every one is JSON. A clause's target is only what it states
+/// (<see cref="GoalTargetParser"/>: "&gt;= 0.85", "90% accuracy"); without one the requirement has no target (it is
+/// tracked, never "met"). A clause it cannot map, or one with an upper bound ("at most 5%"), stays uncovered, flagged.
 /// </summary>
 public sealed partial class OfflineGoalDrafter(WorkspaceLayout workspace)
 {
@@ -71,11 +73,23 @@ public sealed partial class OfflineGoalDrafter(WorkspaceLayout workspace)
         var labelScorer = $"{name}-labels";
         foreach (var clause in clauses)
         {
+            if (GoalTargetParser.HasUpperBound(clause))
+            {
+                // A target is a minimum pass rate; "at most 5% ..." cannot be one, so it is left for the user to map.
+                requirements.Add(new DraftRequirement(UniqueId(requirements, clause), clause, null, null));
+                continue;
+            }
+
             var target = GoalTargetParser.Parse(clause);
             string? scorer = null;
             if (facts is not null && JsonWord().IsMatch(clause) && facts.AllJson)
             {
                 scorer = "json-valid";
+            }
+            else if (facts?.Labels is not null && LabelSetWords().IsMatch(clause))
+            {
+                // "answers with exactly one of the known intents" is about the label set, not about the right label.
+                scorer = labelScorer;
             }
             else if (facts?.Labels is not null && AccuracyWords().IsMatch(clause))
             {
@@ -85,7 +99,7 @@ public sealed partial class OfflineGoalDrafter(WorkspaceLayout workspace)
             requirements.Add(new DraftRequirement(UniqueId(requirements, clause), clause, target, scorer));
         }
 
-        if (facts?.Labels is { } labels)
+        if (facts?.Labels is { } labels && requirements.All(r => r.Scorer != labelScorer))
         {
             requirements.Add(new DraftRequirement(UniqueId(requirements, "answers-in-label-set"), $"answers with exactly one of the {labels.Count} known labels", null, labelScorer));
         }
@@ -304,6 +318,9 @@ public sealed partial class OfflineGoalDrafter(WorkspaceLayout workspace)
 
     [GeneratedRegex(@"\bjson\b", RegexOptions.IgnoreCase)]
     internal static partial Regex JsonWord();
+
+    [GeneratedRegex(@"\bone\s+of\s+the\b[^;,.]*?\b(?:labels?|intents?|categor(?:y|ies)|classes|values|options)\b|\b(?:label|intent|category)\s+set\b|\bvalid\s+(?:label|intent|category|class)\b|\bknown\s+(?:labels?|intents?|categor(?:y|ies)|classes)\b", RegexOptions.IgnoreCase)]
+    internal static partial Regex LabelSetWords();
 
     [GeneratedRegex(@"accura|correct|\bright\b|match|classif|rout|label|intent|categor", RegexOptions.IgnoreCase)]
     internal static partial Regex AccuracyWords();
