@@ -56,18 +56,36 @@ public sealed partial class InboxInBrowserTests(ChromiumFixture chromium, Sample
         await _page.WaitForURLAsync($"**/suggestions/{id}");
         var title = await _page.TextContentAsync("h1");
         await _page.ClickAsync("form[action$='/approve'] button[type=submit]");
-        await _page.WaitForURLAsync(new Regex($"/suggestions/{Regex.Escape(id)}\\?message="));
+        await _page.WaitForURLAsync($"**/suggestions/{id}?done=approved");
 
         var text = await _page.TextContentAsync("main");
-        text.Should().Contain("Approved; a re-run of the experiment is queued.");
         text.Should().Contain("status approved by web");
         var version = NewVersion().Match(text!);
         version.Success.Should().BeTrue("the page names the new version: {0}", text);
+        (await _page.Locator("#rerun li.rerun, #rerun li.rerun-queued").CountAsync()).Should().BeGreaterThan(0, "the queued (or started) re-run shows at once: {0}", await _page.TextContentAsync("#rerun"));
         (await _page.Locator("form[action$='/approve']").CountAsync()).Should().Be(0, "a decided suggestion offers no more decisions");
         title.Should().NotBeNullOrEmpty();
         var stored = await service.Services.Suggestions.GetAsync(id);
         stored!.Status.Should().Be(SuggestionStatus.Approved);
         stored.ResultingVersion.Should().Be(version.Groups["version"].Value);
+
+        // The re-run, read from the runs: reload until it is listed, then follow its link.
+        var rerun = _page.Locator($"#rerun li.rerun a[href^='/runs/']");
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (await rerun.CountAsync() == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(500);
+            await _page.ReloadAsync();
+        }
+
+        (await rerun.CountAsync()).Should().BeGreaterThan(0, "the re-run's run is listed: {0}", await _page.TextContentAsync("#rerun"));
+        var rerunId = await rerun.First.TextContentAsync();
+        var run = await service.Services.Runs.GetRunAsync(rerunId!);
+        run!.ExperimentName.Should().Be(SampleServiceFixture.Experiment);
+        run.StartedAt.Should().BeOnOrAfter(stored.DecidedAt!.Value, "it is the run the approval queued");
+        run.Id.Should().NotBe(service.RunId);
+        await rerun.First.ClickAsync();
+        await _page.WaitForURLAsync($"**/runs/{rerunId}");
         _dialogs.Should().BeEmpty();
         _consoleErrors.Should().BeEmpty();
     }

@@ -174,8 +174,11 @@ public sealed class ServiceHost : IAsyncDisposable
         return (await response.Content.ReadFromJsonAsync<JsonNode>())!;
     }
 
-    /// <summary>Saves a pending prompt suggestion (appending <paramref name="appended"/> to the system prompt) through <see cref="ISuggestionStore"/>.</summary>
-    public async Task<Suggestion> SavePromptSuggestionAsync(string runId, string appended, string title)
+    /// <summary>
+    /// Saves a pending prompt suggestion (appending <paramref name="appended"/> to the system prompt) through
+    /// <see cref="ISuggestionStore"/>, with <paramref name="evidenceJson"/> as its evidence when given.
+    /// </summary>
+    public async Task<Suggestion> SavePromptSuggestionAsync(string runId, string appended, string title, string? evidenceJson = null)
     {
         var content = await File.ReadAllTextAsync(Path.Combine(Root, ExperimentPath));
         var current = YamlTextEditor.ReadPrompt(content);
@@ -202,6 +205,7 @@ public sealed class ServiceHost : IAsyncDisposable
             Title = title,
             Summary = "test suggestion",
             ChangeJson = SuggestionJson.Serialize(change),
+            EvidenceJson = evidenceJson,
             CreatedAt = DateTimeOffset.UtcNow,
         });
     }

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using EvalLoop.Cli.Hosting;
 using EvalLoop.Cli.Output;
 using EvalLoop.Suggestions;
+using EvalLoop.Suggestions.Presentation;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -122,7 +123,7 @@ public sealed class SuggestCommand : EvalLoopCommand<SuggestCommand.Settings>
             var fresh = outcome.Created.Any(s => s.Id == top.Id) ? string.Empty : " [grey](made by an earlier quickstart, still pending)[/]";
             console.MarkupLine($"    [bold]Top verified suggestion {Markup.Escape(top.Id)}[/]{fresh}: {Markup.Escape(top.Title)}");
             console.MarkupLine(Markup.Escape(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"    measured by a real run on {e.VerificationCases} dev cases it never saw: {e.BaselinePassRate:P1} -> {e.CandidatePassRate:P1} ({e.Delta * 100:+0.0;-0.0} points), McNemar p = {SuggestionView.PValue(e.McNemar.PValue)} ({e.McNemar.Fixed} fixed, {e.McNemar.Broken} broken)")));
+                $"    measured by a real run on {e.VerificationCases} dev cases it never saw: {e.BaselinePassRate:P1} -> {e.CandidatePassRate:P1} ({e.Delta * 100:+0.0;-0.0} points), McNemar p = {SuggestionText.PValue(e.McNemar.PValue)} ({e.McNemar.Fixed} fixed, {e.McNemar.Broken} broken)")));
             if (e.Regressions.Count > 0)
             {
                 console.MarkupLine("    [red]regressions:[/] " + Markup.Escape(string.Join("; ", e.Regressions)));

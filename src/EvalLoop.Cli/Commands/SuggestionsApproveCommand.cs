@@ -5,6 +5,7 @@ using EvalLoop.Core.Experiments;
 using EvalLoop.Core.Running;
 using EvalLoop.Core.Suggestions;
 using EvalLoop.Suggestions.Applying;
+using EvalLoop.Suggestions.Presentation;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -33,7 +34,7 @@ public sealed class SuggestionsApproveCommand : EvalLoopCommand<SuggestionsAppro
         if (before.Kind == SuggestionKinds.Prompt
             && EvalLoop.Suggestions.Changes.SuggestionJson.TryDeserialize<EvalLoop.Suggestions.Verification.PromptEvidence>(before.EvidenceJson)?.Verdict != EvalLoop.Suggestions.Verification.Verdicts.Significant)
         {
-            ErrorOutput.Warning("note", $"{before.Id}'s measured gain is not significant ({SuggestionView.Effect(before)}); approving anyway.");
+            ErrorOutput.Warning("note", $"{before.Id}'s measured gain is not significant ({SuggestionText.Effect(before)}); approving anyway.");
         }
 
         ApprovalResult result;

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using EvalLoop.Core.Suggestions;
 using EvalLoop.Suggestions;
 using EvalLoop.Suggestions.Changes;
+using EvalLoop.Suggestions.Presentation;
 using EvalLoop.Suggestions.Verification;
 
 namespace EvalLoop.Cli.Output;
@@ -30,7 +31,7 @@ public static class SuggestionJsonOutput
             ["title"] = s.Title,
             ["created_at"] = s.CreatedAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
             ["cluster_ids"] = new JsonArray(s.ClusterIds.Select(c => (JsonNode)c).ToArray()),
-            ["effect"] = SuggestionView.Effect(s),
+            ["effect"] = SuggestionText.Effect(s),
         };
         if (s.Kind == SuggestionKinds.Prompt && SuggestionJson.TryDeserialize<PromptEvidence>(s.EvidenceJson) is { } e)
         {
@@ -69,7 +70,7 @@ public static class SuggestionJsonOutput
         json["evidence"] = s.EvidenceJson is null ? null : JsonNode.Parse(s.EvidenceJson);
         if (s.Kind == SuggestionKinds.Prompt)
         {
-            json["diff"] = SuggestionView.PromptDiff(SuggestionJson.Deserialize<PromptChange>(s.ChangeJson));
+            json["diff"] = SuggestionText.PromptDiff(SuggestionJson.Deserialize<PromptChange>(s.ChangeJson));
         }
 
         json["history"] = new JsonArray(history.Select(e => (JsonNode)new JsonObject

@@ -1,7 +1,7 @@
 using System.Globalization;
 using EvalLoop.Core.Suggestions;
 using EvalLoop.Suggestions.Changes;
-using EvalLoop.Suggestions.Text;
+using EvalLoop.Suggestions.Presentation;
 using EvalLoop.Suggestions.Verification;
 using Spectre.Console;
 
@@ -47,62 +47,16 @@ public static class SuggestionView
         console.Write(table);
     }
 
-    /// <summary>One line for the effect a suggestion's evidence measured, e.g. "45.3% → 70.7% (+25.4 pts, p=2.4e-15)".</summary>
-    public static string Effect(Suggestion suggestion)
-    {
-        ArgumentNullException.ThrowIfNull(suggestion);
-        if (suggestion.EvidenceJson is null)
-        {
-            return "not verified";
-        }
-
-        try
-        {
-            return suggestion.Kind switch
-            {
-                SuggestionKinds.Prompt => PromptEffect(SuggestionJson.Deserialize<PromptEvidence>(suggestion.EvidenceJson)),
-                SuggestionKinds.Scorer => ScorerEffect(SuggestionJson.Deserialize<ScorerEvidence>(suggestion.EvidenceJson)),
-                SuggestionKinds.Dataset => DatasetEffect(suggestion),
-                _ => string.Empty,
-            };
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            return "(evidence unreadable)";
-        }
-    }
-
-    public static string PromptEffect(PromptEvidence e) => string.Create(
-        CultureInfo.InvariantCulture,
-        $"{e.BaselinePassRate:P1} → {e.CandidatePassRate:P1} ({e.Delta * 100:+0.0;-0.0} pts, p={PValue(e.McNemar.PValue)}, {e.McNemar.Fixed} fixed / {e.McNemar.Broken} broken, {e.VerificationCases} cases) {VerdictText(e.Verdict)}");
-
-    private static string ScorerEffect(ScorerEvidence e) => string.Create(
-        CultureInfo.InvariantCulture,
-        $"{e.Runs.Sum(r => r.Flips.Count)} pass/fail flip(s) over {e.Runs.Sum(r => r.Results)} stored results, no model calls");
-
-    private static string DatasetEffect(Suggestion suggestion)
-    {
-        var change = SuggestionJson.Deserialize<DatasetChange>(suggestion.ChangeJson);
-        return string.Join(", ", change.Operations.GroupBy(o => o.Op).Select(g => $"{g.Count()} to {g.Key}")) + "; needs review";
-    }
-
     private static string EffectMarkup(Suggestion suggestion)
     {
-        var text = Markup.Escape(Effect(suggestion));
-        return text.Contains(VerdictText(Verdicts.Significant), StringComparison.Ordinal) ? $"[green]{text}[/]"
-            : text.Contains(VerdictText(Verdicts.Regression), StringComparison.Ordinal) ? $"[red]{text}[/]"
-            : text;
+        var text = Markup.Escape(SuggestionText.Effect(suggestion));
+        return SuggestionText.Verdict(suggestion) switch
+        {
+            Verdicts.Significant => $"[green]{text}[/]",
+            Verdicts.Regression => $"[red]{text}[/]",
+            _ => text,
+        };
     }
-
-    public static string VerdictText(string verdict) => verdict switch
-    {
-        Verdicts.Significant => "significant",
-        Verdicts.NotSignificant => "not significant",
-        Verdicts.Regression => "REGRESSION",
-        _ => verdict.Replace('_', ' '),
-    };
-
-    public static string PValue(double p) => p < 1e-4 ? p.ToString("0.0e+0", CultureInfo.InvariantCulture) : p.ToString("0.0000", CultureInfo.InvariantCulture);
 
     private static string StatusMarkup(string status) => status switch
     {
@@ -164,19 +118,10 @@ public static class SuggestionView
         }
     }
 
-    /// <summary>The unified diff of a prompt change, system message then user template.</summary>
-    public static string PromptDiff(PromptChange change)
-    {
-        ArgumentNullException.ThrowIfNull(change);
-        var system = LineDiff.Unified(change.Base.System ?? string.Empty, change.Proposed.System ?? string.Empty, $"{change.ExperimentPath} prompt.system (version {change.BasePromptVersion})", $"{change.ExperimentPath} prompt.system (proposed version {change.ProposedPromptVersion})");
-        var user = LineDiff.Unified(change.Base.User, change.Proposed.User, $"{change.ExperimentPath} prompt.user (version {change.BasePromptVersion})", $"{change.ExperimentPath} prompt.user (proposed version {change.ProposedPromptVersion})");
-        return system + user;
-    }
-
     private static void WritePrompt(IAnsiConsole console, Suggestion s, bool fullDiff)
     {
         var change = SuggestionJson.Deserialize<PromptChange>(s.ChangeJson);
-        var diff = PromptDiff(change).TrimEnd('\n').Split('\n');
+        var diff = SuggestionText.PromptDiff(change).TrimEnd('\n').Split('\n');
         console.MarkupLine($"[bold]Diff[/] [grey](strategy {Markup.Escape(change.Strategy)}; {diff.Count(l => l.StartsWith('+') && !l.StartsWith("+++", StringComparison.Ordinal))} lines added, {diff.Count(l => l.StartsWith('-') && !l.StartsWith("---", StringComparison.Ordinal))} removed)[/]");
         foreach (var line in fullDiff ? diff : diff.Take(DiffLines))
         {
@@ -206,14 +151,13 @@ public static class SuggestionView
         table.AddColumn(new TableColumn("current").RightAligned());
         table.AddColumn(new TableColumn("proposed").RightAligned());
         table.AddColumn(new TableColumn("delta").RightAligned());
-        AddRow(table, "pass rate", Pct(e.BaselinePassRate), Pct(e.CandidatePassRate), string.Create(CultureInfo.InvariantCulture, $"{e.Delta * 100:+0.0;-0.0} pts"));
-        AddRow(table, $"{e.Scorer} mean score (paired bootstrap 95% CI)", "", "", string.Create(CultureInfo.InvariantCulture, $"{e.ScoreDelta.Mean:+0.000;-0.000} [{e.ScoreDelta.Low:+0.000;-0.000}, {e.ScoreDelta.High:+0.000;-0.000}]"));
-        AddRow(table, "input tokens / case", Num(e.Usage.BaselineInputTokens), Num(e.Usage.CandidateInputTokens), Num(e.Usage.CandidateInputTokens - e.Usage.BaselineInputTokens, signed: true));
-        AddRow(table, "output tokens / case", Num(e.Usage.BaselineOutputTokens), Num(e.Usage.CandidateOutputTokens), Num(e.Usage.CandidateOutputTokens - e.Usage.BaselineOutputTokens, signed: true));
-        AddRow(table, "cost (run)", e.Usage.BaselineCost.ToString("0.####", CultureInfo.InvariantCulture), e.Usage.CandidateCost.ToString("0.####", CultureInfo.InvariantCulture), (e.Usage.CandidateCost - e.Usage.BaselineCost).ToString("+0.####;-0.####;0", CultureInfo.InvariantCulture));
-        AddRow(table, "latency p50 (ms)", Num(e.Usage.BaselineLatencyP50Ms, decimals: 1), Num(e.Usage.CandidateLatencyP50Ms, decimals: 1), Num(e.Usage.CandidateLatencyP50Ms - e.Usage.BaselineLatencyP50Ms, signed: true, decimals: 1));
+        foreach (var row in SuggestionText.EvidenceRows(e))
+        {
+            AddRow(table, row);
+        }
+
         console.Write(table);
-        console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"McNemar ({e.McNemar.Method}): {e.McNemar.Fixed} fixed, {e.McNemar.Broken} broken, p = {PValue(e.McNemar.PValue)} at level {e.SignificanceLevel}: {VerdictText(e.Verdict)}.")));
+        console.MarkupLine(Markup.Escape(SuggestionText.McNemarLine(e)));
         console.MarkupLine(Markup.Escape($"Runs: baseline {e.BaselineRunId}, proposed {e.CandidateRunId}, analysed {e.AnalysisRunId} (requested for {e.RequestedRunId}); compare: evalloop report --compare {e.BaselineRunId} {e.CandidateRunId}"));
         if (e.FixedCaseIds.Count > 0)
         {
@@ -235,8 +179,8 @@ public static class SuggestionView
             clusters.AddColumn(new TableColumn("delta").RightAligned());
             foreach (var c in e.Clusters)
             {
-                var delta = string.Create(CultureInfo.InvariantCulture, $"{c.Delta * 100:+0.0;-0.0} pts");
-                clusters.AddRow(Markup.Escape(c.Name), c.Cases.ToString(CultureInfo.InvariantCulture), Markup.Escape(Pct(c.Baseline)), Markup.Escape(Pct(c.Candidate)), c.Regressed ? $"[red]{Markup.Escape(delta)} REGRESSED[/]" : Markup.Escape(delta));
+                var delta = SuggestionText.Points(c.Delta);
+                clusters.AddRow(Markup.Escape(c.Name), c.Cases.ToString(CultureInfo.InvariantCulture), Markup.Escape(SuggestionText.Percent(c.Baseline)), Markup.Escape(SuggestionText.Percent(c.Candidate)), c.Regressed ? $"[red]{Markup.Escape(delta)} REGRESSED[/]" : Markup.Escape(delta));
             }
 
             console.Write(clusters);
@@ -252,7 +196,7 @@ public static class SuggestionView
             console.MarkupLine("[bold]Other candidates verified[/] [grey](not kept)[/]");
             foreach (var a in e.Alternatives)
             {
-                console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"  {a.Strategy}: {a.Title}: {a.Delta * 100:+0.0;-0.0} pts, p={PValue(a.PValue)} ({VerdictText(a.Verdict)}), run {a.CandidateRunId}")));
+                console.MarkupLine(Markup.Escape("  " + SuggestionText.Alternative(a)));
             }
         }
 
@@ -276,14 +220,8 @@ public static class SuggestionView
         table.AddColumn("why");
         foreach (var op in change.Operations)
         {
-            var what = op.Op switch
-            {
-                DatasetOperation.Relabel => $"expected {op.ExpectedBefore} -> {op.ExpectedAfter}",
-                DatasetOperation.Move => $"split {op.SplitBefore} -> {op.SplitAfter}",
-                DatasetOperation.Remove => $"remove ({op.SplitBefore}, expected {op.ExpectedBefore})",
-                _ => "append",
-            };
-            table.AddRow(Markup.Escape(op.Op), Markup.Escape(op.CaseId), Markup.Escape(Shorten(op.Input ?? string.Empty, 70)), Markup.Escape(what), Markup.Escape(op.Reason));
+            var what = SuggestionText.Operation(op);
+            table.AddRow(Markup.Escape(op.Op), Markup.Escape(op.CaseId), Markup.Escape(SuggestionText.Shorten(op.Input ?? string.Empty, 70)), Markup.Escape(what), Markup.Escape(op.Reason));
         }
 
         console.Write(table);
@@ -299,7 +237,7 @@ public static class SuggestionView
                 figures.AddColumn("run");
                 foreach (var f in e.Baseline)
                 {
-                    figures.AddRow(Markup.Escape(f.Label), f.Cases.ToString(CultureInfo.InvariantCulture), Markup.Escape(Pct(f.PassRate)), Markup.Escape(f.RunId));
+                    figures.AddRow(Markup.Escape(f.Label), f.Cases.ToString(CultureInfo.InvariantCulture), Markup.Escape(SuggestionText.Percent(f.PassRate)), Markup.Escape(f.RunId));
                 }
 
                 console.Write(figures);
@@ -318,20 +256,20 @@ public static class SuggestionView
     private static void WriteScorer(IAnsiConsole console, Suggestion s)
     {
         var change = SuggestionJson.Deserialize<ScorerChange>(s.ChangeJson);
-        console.MarkupLine(Markup.Escape($"Scorer '{change.ScorerName}' ({change.ScorerType}) in {change.FilePath}{(change.Inline ? " (inline in the experiment)" : string.Empty)}:"));
+        console.MarkupLine(Markup.Escape(SuggestionText.ScorerHeading(change) + ":"));
         if (change.ThresholdAfter != change.ThresholdBefore)
         {
-            console.MarkupLine(Markup.Escape($"  threshold: {change.ThresholdBefore?.ToString(CultureInfo.InvariantCulture) ?? "default"} -> {change.ThresholdAfter?.ToString(CultureInfo.InvariantCulture) ?? "default"}"));
+            console.MarkupLine(Markup.Escape($"  threshold: {SuggestionText.Threshold(change.ThresholdBefore)} -> {SuggestionText.Threshold(change.ThresholdAfter)}"));
         }
 
-        console.MarkupLine("[red]" + Markup.Escape($"- options: {change.OptionsBefore?.ToJsonString() ?? "{}"}") + "[/]");
-        console.MarkupLine("[green]" + Markup.Escape($"+ options: {change.OptionsAfter?.ToJsonString() ?? "{}"}") + "[/]");
+        console.MarkupLine("[red]" + Markup.Escape($"- options: {SuggestionText.Options(change.OptionsBefore)}") + "[/]");
+        console.MarkupLine("[green]" + Markup.Escape($"+ options: {SuggestionText.Options(change.OptionsAfter)}") + "[/]");
         if (s.EvidenceJson is { } json)
         {
             var e = SuggestionJson.Deserialize<ScorerEvidence>(json);
             foreach (var run in e.Runs)
             {
-                console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"Re-scored run {run.RunId} ({run.Description}): pass rate {run.PassRateBefore:P1} -> {run.PassRateAfter:P1}, {run.Flips.Count} flip(s)")));
+                console.MarkupLine(Markup.Escape(SuggestionText.RescoredRunLine(run)));
                 if (run.Flips.Count > 0)
                 {
                     var table = new Table().Border(TableBorder.Simple);
@@ -342,7 +280,7 @@ public static class SuggestionView
                     table.AddColumn("after");
                     foreach (var f in run.Flips)
                     {
-                        table.AddRow(Markup.Escape(f.Trial > 1 ? $"{f.CaseId} #{f.Trial}" : f.CaseId), Markup.Escape(Shorten(f.Output ?? string.Empty, 40)), Markup.Escape(Shorten(f.Expected ?? string.Empty, 40)), f.PassedBefore ? "pass" : "fail", f.PassedAfter ? "[green]pass[/]" : "[red]fail[/]");
+                        table.AddRow(Markup.Escape(SuggestionText.FlipCase(f)), Markup.Escape(SuggestionText.Shorten(f.Output ?? string.Empty, 40)), Markup.Escape(SuggestionText.Shorten(f.Expected ?? string.Empty, 40)), f.PassedBefore ? "pass" : "fail", f.PassedAfter ? "[green]pass[/]" : "[red]fail[/]");
                     }
 
                     console.Write(table);
@@ -360,27 +298,11 @@ public static class SuggestionView
 
     private static void WriteProvenance(IAnsiConsole console, Provenance provenance, IReadOnlyList<string> excluded)
     {
-        console.MarkupLine(Markup.Escape(string.Create(
-            CultureInfo.InvariantCulture,
-            $"Provenance: {provenance.MotivatingCaseIds.Count} motivating case(s), {provenance.SourceCaseIds.Count} source case(s) (examples/rows); none of them is in the verification cases{(excluded.Count > 0 ? $" ({excluded.Count} left out by the firewall)" : string.Empty)}.")));
+        console.MarkupLine(Markup.Escape(SuggestionText.ProvenanceLine(provenance, excluded)));
     }
 
     /// <summary>A row of plain text cells (a table's string cells are markup; figures like "[0.1, 0.2]" are not).</summary>
     private static void AddRow(Table table, params string[] cells) => table.AddRow(cells.Select(c => new Text(c)).ToArray());
 
     private static string Ids(IReadOnlyList<string> ids) => ids.Count <= 12 ? string.Join(", ", ids) : string.Join(", ", ids.Take(12)) + $", ... ({ids.Count} in all)";
-
-    private static string Pct(double value) => value.ToString("P1", CultureInfo.InvariantCulture);
-
-    private static string Num(double value, bool signed = false, int decimals = 0)
-    {
-        var format = decimals == 0 ? "#,0" : "#,0." + new string('0', decimals);
-        return value.ToString(signed ? $"+{format};-{format};0" : format, CultureInfo.InvariantCulture);
-    }
-
-    private static string Shorten(string text, int max)
-    {
-        var line = TextKey.OneLine(text);
-        return line.Length <= max ? line : line[..(max - 1)] + "…";
-    }
 }

@@ -174,6 +174,21 @@ public sealed partial class ExperimentSchedules(ISchedulerFactory schedulerFacto
         return true;
     }
 
+    /// <summary>
+    /// Whether <paramref name="experiment"/> has a run waiting (a "run now" trigger that has not fired yet, or that waits
+    /// for the running job) and whether its job is running now: what a page shows for a re-run that has no run record yet.
+    /// </summary>
+    public async Task<JobActivity> ActivityAsync(string experiment, CancellationToken cancellationToken = default)
+    {
+        var scheduler = await schedulerFactory.GetScheduler(cancellationToken);
+        var key = new JobKey(experiment, Group);
+        var schedule = new TriggerKey(experiment, Group);
+        var triggers = await scheduler.QueryTriggers(new TriggerQuery { Job = key, Take = PagedQuery.All }, cancellationToken);
+        var queued = triggers.Items.Count(t => !t.Key.Equals(schedule) && t.NextFireTimeUtc is not null);
+        var running = (await scheduler.QueryFireInstances(new FireInstanceQuery { Job = key }, cancellationToken)).Items.Count > 0;
+        return new JobActivity(queued, running);
+    }
+
     /// <summary>Pauses the experiment's schedule; false when it has none.</summary>
     public Task<bool> PauseAsync(string experiment, CancellationToken cancellationToken = default) =>
         WithTriggerAsync(experiment, async (s, k) => await s.PauseTrigger(k, cancellationToken), cancellationToken);

@@ -52,6 +52,8 @@ public sealed class HtmlPage(HttpContext context, IAntiforgery antiforgery, stri
             pre{background:#f5f5f5;padding:.6em;overflow:auto;white-space:pre-wrap} form{display:inline-block;margin:.3em .6em .3em 0} .met{color:#17692c} .missed,.error{color:#a31515}
             .status{display:inline-block;border-radius:1em;padding:0 .6em;font-weight:600;font-size:.9em} .status-met{background:#e3f4e6;color:#17692c} .status-missed{background:#fbe5e5;color:#a31515} .status-regressed{background:#a31515;color:#fff} .status-uncovered{background:#fff3d6;color:#7a5200} .status-no-target{background:#e8eef7;color:#24466b} .status-not-run,.status-invalid{background:#eceff1;color:#455a64}
             figure{margin:1em 0} figure svg{max-width:100%;height:auto} figcaption{color:#555;font-size:.9em} .muted{color:#666}
+            pre.diff{white-space:pre} pre.diff span{display:block} .diff-add{background:#e6ffec;color:#116329} .diff-del{background:#ffebe9;color:#a31515} .diff-hunk{color:#0550ae;background:#ddf4ff} .diff-file{font-weight:600}
+            .effect-significant{color:#17692c;font-weight:600} .effect-not-significant{color:#666} .effect-regression{color:#a31515;font-weight:600} tr.regressed td{background:#fbe5e5} .notice{font-weight:600} details.raw{margin-top:1.5em}
             </style></head><body><header><a href="/">Experiments</a><a href="/runs">Runs</a><a href="/compare">Compare</a><a href="/goals">Goals</a><a href="/suggestions">Suggestions</a><a href="/schedules">Schedules</a><a href="/openapi/v1.json">API</a></header>
             <main><h1>{{E(title)}}</h1>
             {{_body}}

@@ -115,55 +115,11 @@ public static class UiEndpoints
             return Results.Bytes(buffer.ToArray(), "text/html; charset=utf-8");
         });
 
-        ui.MapGet("/suggestions", async (HttpContext http, IAntiforgery af, EvalLoopServices services, string? status) =>
-        {
-            status = SuggestionStatus.IsKnown(status) ? status : SuggestionStatus.Pending;
-            var page = new HtmlPage(http, af, "Suggestions: " + status);
-            page.Raw("<p>" + string.Join(" · ", SuggestionStatus.All.Select(s => $"<a href=\"/suggestions?status={E(s)}\">{E(s)}</a>")) + "</p>");
-            page.Raw("<table><tr><th>Suggestion</th><th>Experiment</th><th>Kind</th><th>Run</th><th>Created</th></tr>");
-            foreach (var s in await services.Suggestions.ListAsync(new SuggestionQuery { Status = status }, http.RequestAborted))
-            {
-                page.Raw($"<tr><td><a href=\"/suggestions/{E(Uri.EscapeDataString(s.Id))}\">{E(s.Title)}</a></td><td>{E(s.ExperimentName)}</td><td>{E(s.Kind)}</td><td><a href=\"/runs/{E(Uri.EscapeDataString(s.RunId))}\">{E(s.RunId)}</a></td><td>{E(s.CreatedAt, "u")}</td></tr>");
-            }
+        ui.MapGet("/suggestions", (HttpContext http, IAntiforgery af, EvalLoopServices services, string? status) =>
+            SuggestionPages.InboxAsync(http, af, services, status));
 
-            return page.Raw("</table>").ToResult();
-        });
-
-        ui.MapGet("/suggestions/{id}", async (string id, HttpContext http, IAntiforgery af, EvalLoopServices services, string? message) =>
-        {
-            var s = await services.Suggestions.GetAsync(id, http.RequestAborted);
-            if (s is null)
-            {
-                return new HtmlPage(http, af, "Suggestion not found").Raw($"<p>There is no suggestion {E(id)}.</p>").ToResult(StatusCodes.Status404NotFound);
-            }
-
-            var page = new HtmlPage(http, af, s.Title);
-            if (message is not null)
-            {
-                page.Raw($"<p class=\"error\">{E(message)}</p>");
-            }
-
-            page.Raw($"<p>{E(s.Kind)} suggestion for {E(s.ExperimentName)} from run <a href=\"/runs/{E(Uri.EscapeDataString(s.RunId))}\">{E(s.RunId)}</a> · status <strong>{E(s.Status)}</strong>");
-            if (s.DecidedBy is not null)
-            {
-                page.Raw($" by {E(s.DecidedBy)} at {E(s.DecidedAt, "u")}{(s.DecisionReason is null ? string.Empty : ": " + E(s.DecisionReason))}");
-            }
-
-            if (s.ResultingVersion is not null)
-            {
-                page.Raw($" · new version {E(s.ResultingVersion)} (<a href=\"/runs?experiment={E(Uri.EscapeDataString(s.ExperimentName))}\">its runs</a>)");
-            }
-
-            page.Raw($"</p><h2>Summary</h2><pre>{E(s.Summary)}</pre><h2>Change</h2><pre>{E(s.ChangeJson)}</pre><h2>Evidence</h2><pre>{E(s.EvidenceJson ?? "not verified yet")}</pre>");
-            if (s.Status == SuggestionStatus.Pending)
-            {
-                var path = "/suggestions/" + Uri.EscapeDataString(s.Id);
-                page.Form(path + "/approve", "Approve", "<label>by <input name=\"by\" value=\"web\"></label> <label><input type=\"checkbox\" name=\"rerun\" value=\"true\" checked> re-run</label> ");
-                page.Form(path + "/reject", "Reject", "<label>reason <input name=\"reason\" required></label> <label>by <input name=\"by\" value=\"web\"></label> ");
-            }
-
-            return page.ToResult();
-        });
+        ui.MapGet("/suggestions/{id}", (string id, HttpContext http, IAntiforgery af, EvalLoopServices services, ExperimentSchedules schedules, string? done, string? error) =>
+            SuggestionPages.DetailAsync(id, http, af, services, schedules, done, error));
 
         ui.MapPost("/suggestions/{id}/approve", async (string id, HttpContext http, IAntiforgery af, SuggestionDecisions decisions) =>
         {
@@ -263,18 +219,7 @@ public static class UiEndpoints
     private static string GoalCell(string? goal) =>
         Core.Goals.GoalReference.GoalName(goal) is { } name ? $"<a href=\"/goals/{E(Uri.EscapeDataString(name))}\">{E(name)}</a>" : E(goal);
 
-    /// <summary>
-    /// Back to the suggestion's page, with the reason when it was refused or the request lacked something; a failure
-    /// (logged by <see cref="SuggestionDecisions"/>) is an error page with status 500 that says no more than that.
-    /// </summary>
-    private static IResult AfterDecision(HttpContext http, IAntiforgery af, string id, DecisionOutcome outcome) => outcome.Status switch
-    {
-        DecisionStatus.Applied => Results.Redirect($"/suggestions/{Uri.EscapeDataString(id)}" + (outcome.RerunQueued ? "?message=" + Uri.EscapeDataString("Approved; a re-run of the experiment is queued.") : string.Empty)),
-        DecisionStatus.NotFound => Results.NotFound(),
-        DecisionStatus.Invalid => Results.Redirect($"/suggestions/{Uri.EscapeDataString(id)}?message={Uri.EscapeDataString(outcome.Error ?? "The form is incomplete.")}"),
-        DecisionStatus.Conflict => Results.Redirect($"/suggestions/{Uri.EscapeDataString(id)}?message={Uri.EscapeDataString("Not applied: " + outcome.Error)}"),
-        _ => new HtmlPage(http, af, "Not decided").Raw($"<p class=\"error\">{E(outcome.Error)}</p><p><a href=\"/suggestions/{E(Uri.EscapeDataString(id))}\">Back to the suggestion</a></p>").ToResult(StatusCodes.Status500InternalServerError),
-    };
+    private static IResult AfterDecision(HttpContext http, IAntiforgery af, string id, DecisionOutcome outcome) => SuggestionPages.AfterDecision(http, af, id, outcome);
 
     private static async Task<IFormCollection?> ReadValidFormAsync(HttpContext http, IAntiforgery antiforgery)
     {
