@@ -4,6 +4,11 @@ using EvalLoop.Cli.Hosting;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
+if (args is [EvalLoop.Cli.Hosting.SelfCheck.Argument])
+{
+    return EvalLoop.Cli.Hosting.SelfCheck.Run();
+}
+
 // Ctrl-C or SIGTERM: the first signal cancels cleanly (finished cases are kept, the run can be resumed); a second
 // one is left to the runtime's default, which ends the process.
 var cancellation = new CancellationTokenSource();

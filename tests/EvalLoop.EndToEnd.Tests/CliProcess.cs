@@ -10,9 +10,19 @@ public static class CliProcess
 
     public static string Script => Path.Combine(RepositoryRoot, "evalloop");
 
-    public static async Task<CliResult> RunAsync(string workingDirectory, IEnumerable<string> arguments, TimeSpan? timeout = null, IDictionary<string, string>? environment = null, Action<Process>? onStarted = null)
+    /// <summary>The CLI the script builds (valid once the script has run).</summary>
+    public static string CliDll => Path.Combine(RepositoryRoot, "artifacts", "cli", "evalloop.dll");
+
+    public static Task<CliResult> RunAsync(string workingDirectory, IEnumerable<string> arguments, TimeSpan? timeout = null, IDictionary<string, string>? environment = null, Action<Process>? onStarted = null) =>
+        RunProcessAsync(Script, workingDirectory, arguments, timeout, environment, onStarted);
+
+    /// <summary>Runs a built CLI assembly directly with <c>dotnet</c>, bypassing the script (and its build).</summary>
+    public static Task<CliResult> RunDllAsync(string workingDirectory, string dll, params string[] arguments) =>
+        RunProcessAsync("dotnet", workingDirectory, [dll, .. arguments], null, null, null);
+
+    private static async Task<CliResult> RunProcessAsync(string fileName, string workingDirectory, IEnumerable<string> arguments, TimeSpan? timeout, IDictionary<string, string>? environment, Action<Process>? onStarted)
     {
-        var start = new ProcessStartInfo(Script)
+        var start = new ProcessStartInfo(fileName)
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,

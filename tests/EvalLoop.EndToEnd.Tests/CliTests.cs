@@ -126,6 +126,30 @@ public sealed class CliTests
     }
 
     [Fact]
+    public async Task TheSelfCheckLoadsEveryAssemblyOfTheBuildAndFailsOnADamagedOne()
+    {
+        using var workspace = SmallWorkspace();
+        (await CliProcess.RunAsync(workspace.Path, "--version")).ExitCode.Should().Be(0, "the script builds the CLI first");
+        var cli = Path.GetDirectoryName(CliProcess.CliDll)!;
+        var copy = Path.Combine(workspace.Path, "cli-copy");
+        Directory.CreateDirectory(copy);
+        foreach (var file in Directory.GetFiles(cli))
+        {
+            File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
+        }
+
+        var good = await CliProcess.RunDllAsync(workspace.Path, Path.Combine(copy, "evalloop.dll"), "--self-check");
+        // An ahead-of-time compilation cut short leaves an assembly that only fails when first loaded, mid-command.
+        var damaged = Path.Combine(copy, "EvalLoop.Storage.Sqlite.dll");
+        File.WriteAllBytes(damaged, File.ReadAllBytes(damaged)[..20_000]);
+        var bad = await CliProcess.RunDllAsync(workspace.Path, Path.Combine(copy, "evalloop.dll"), "--self-check");
+
+        good.ExitCode.Should().Be(0, good.ToString());
+        bad.ExitCode.Should().NotBe(0, bad.ToString());
+        bad.Stderr.Should().Contain("EvalLoop.Storage.Sqlite.dll");
+    }
+
+    [Fact]
     public async Task ImportsACsvDatasetIntoJsonlAndSnapshotsIt()
     {
         using var workspace = SmallWorkspace();

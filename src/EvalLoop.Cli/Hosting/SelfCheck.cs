@@ -1,0 +1,48 @@
+using System.Reflection;
+
+namespace EvalLoop.Cli.Hosting;
+
+/// <summary>
+/// <c>evalloop --self-check</c> (used by the <c>./evalloop</c> script after each build): loads every managed assembly next
+/// to the CLI, so a build whose output was cut short (an interrupted ahead-of-time compilation) is caught at once
+/// instead of failing later, mid-command, with "could not load file or assembly".
+/// </summary>
+internal static class SelfCheck
+{
+    public const string Argument = "--self-check";
+
+    public static int Run()
+    {
+        var problems = new List<string>();
+        foreach (var path in Directory.GetFiles(AppContext.BaseDirectory, "*.dll").Order(StringComparer.Ordinal))
+        {
+            try
+            {
+                Assembly.Load(AssemblyName.GetAssemblyName(path));
+            }
+            catch (BadImageFormatException ex) when (IsNative(path, ex))
+            {
+                // Not a managed assembly (a native library shipped next to the CLI): nothing to load.
+            }
+            catch (Exception ex) when (ex is BadImageFormatException or FileLoadException or FileNotFoundException or IOException)
+            {
+                problems.Add($"{Path.GetFileName(path)}: {ex.Message}");
+            }
+        }
+
+        foreach (var problem in problems)
+        {
+            Console.Error.WriteLine("evalloop: self-check: " + problem);
+        }
+
+        return problems.Count == 0 ? ExitCodes.Success : ExitCodes.RuntimeError;
+    }
+
+    private static bool IsNative(string path, BadImageFormatException exception)
+    {
+        // A managed assembly starts with a PE header (MZ) and has a CLI header; a native .so/.dll has no CLI metadata.
+        using var stream = File.OpenRead(path);
+        Span<byte> magic = stackalloc byte[2];
+        return stream.Read(magic) < 2 || magic[0] != (byte)'M' || magic[1] != (byte)'Z' || exception.Message.Contains("not a .NET assembly", StringComparison.OrdinalIgnoreCase);
+    }
+}
