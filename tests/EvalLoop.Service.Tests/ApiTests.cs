@@ -104,6 +104,27 @@ public sealed class ApiTests
     }
 
     [Fact]
+    public async Task OfTwoSimultaneousApprovalsExactlyOneAppliesAndTheOtherIsToldWhoApproved()
+    {
+        await using var host = await ServiceHost.StartAsync();
+        var runId = await host.RunAsync();
+        var suggestion = await host.SavePromptSuggestionAsync(runId, "Answer in lower case.\n", "lower case");
+
+        var answers = await Task.WhenAll(
+            host.Client.PostAsync($"/api/suggestions/{suggestion.Id}/approve", ServiceHost.Json(new { by = "alice" })),
+            host.Client.PostAsync($"/api/suggestions/{suggestion.Id}/approve", ServiceHost.Json(new { by = "bob" })));
+
+        answers.Select(a => a.StatusCode).Should().BeEquivalentTo([HttpStatusCode.OK, HttpStatusCode.Conflict]);
+        var winner = answers[0].StatusCode == HttpStatusCode.OK ? "alice" : "bob";
+        var conflict = await answers.Single(a => a.StatusCode == HttpStatusCode.Conflict).Content.ReadFromJsonAsync<JsonNode>();
+        conflict!["decided_by"]!.GetValue<string>().Should().Be(winner, "the loser is told who approved, even when both arrived together");
+        conflict["status"]!.GetValue<string>().Should().Be("approved");
+        var stored = await host.GetJsonAsync($"/api/suggestions/{suggestion.Id}");
+        stored["decided_by"]!.GetValue<string>().Should().Be(winner);
+        (await host.Services.FileVersions.ListAsync(ServiceHost.ExperimentPath)).Count(v => v.SuggestionId == suggestion.Id).Should().Be(1, "the change was written once");
+    }
+
+    [Fact]
     public async Task ApprovingAGoalDraftWithRerunWritesItsFilesAndQueuesARunOfTheDraftedExperiment()
     {
         await using var host = await ServiceHost.StartAsync();

@@ -13,10 +13,20 @@ namespace EvalLoop.Service.Api;
 /// else: the store, the disk, a bug), which is logged here with the suggestion's id and reported to the caller with
 /// <see cref="FailedMessage"/> only. Of two simultaneous approvals exactly one applies.
 /// </summary>
-public sealed partial class SuggestionDecisions(EvalLoopServices services, ExperimentSchedules schedules, ILogger<SuggestionDecisions> logger)
+/// <remarks>
+/// Decisions through one service take turns (they are rare and quick: a re-run is queued, not awaited), so the second of
+/// two simultaneous approvals finds the first one recorded and its 409 says who approved, instead of finding the file
+/// already changed while the suggestion is not yet marked approved. Across processes (a CLI approving at the same time)
+/// the approver's own checks still let exactly one apply.
+/// </remarks>
+public sealed partial class SuggestionDecisions(EvalLoopServices services, ExperimentSchedules schedules, ILogger<SuggestionDecisions> logger) : IDisposable
 {
     /// <summary>What a caller is told about a failed decision: no exception text, which is for the service's log.</summary>
     public const string FailedMessage = "The decision could not be completed because of an error in the service; it is in the service's log. Reload the suggestion to see its state before trying again.";
+
+    private readonly SemaphoreSlim _turn = new(1, 1);
+
+    public void Dispose() => _turn.Dispose();
 
     /// <summary>Approves <paramref name="id"/>; with <paramref name="rerun"/>, queues a run of its experiment on the new version.</summary>
     public async Task<DecisionOutcome> ApproveAsync(string id, string by, string? reason, bool rerun, CancellationToken cancellationToken = default)
@@ -27,6 +37,7 @@ public sealed partial class SuggestionDecisions(EvalLoopServices services, Exper
         }
 
         ApprovalResult result;
+        await _turn.WaitAsync(cancellationToken);
         try
         {
             result = await services.Approver.ApproveAsync(id, by, reason, cancellationToken);
@@ -34,6 +45,10 @@ public sealed partial class SuggestionDecisions(EvalLoopServices services, Exper
         catch (Exception ex) when (!IsCancelled(ex, cancellationToken))
         {
             return await RefusedOrFailedAsync(id, "approval", ex, cancellationToken);
+        }
+        finally
+        {
+            _turn.Release();
         }
 
         var queued = false;
@@ -68,6 +83,7 @@ public sealed partial class SuggestionDecisions(EvalLoopServices services, Exper
             return new DecisionOutcome(DecisionStatus.Invalid, null, "A rejection needs a reason (\"reason\"): it is kept with the suggestion so the same change is not proposed again blindly.", false);
         }
 
+        await _turn.WaitAsync(cancellationToken);
         try
         {
             var rejected = await services.Approver.RejectAsync(id, by, reason, cancellationToken);
@@ -76,6 +92,10 @@ public sealed partial class SuggestionDecisions(EvalLoopServices services, Exper
         catch (Exception ex) when (!IsCancelled(ex, cancellationToken))
         {
             return await RefusedOrFailedAsync(id, "rejection", ex, cancellationToken);
+        }
+        finally
+        {
+            _turn.Release();
         }
     }
 
