@@ -196,7 +196,7 @@ public static class SuggestionPages
         html.Append(CultureInfo.InvariantCulture, $"<h2>Diff</h2><p class=\"muted\">strategy {E(change.Strategy)}; {E(added, "D")} line(s) added, {E(removed, "D")} removed; prompt version {E(change.BasePromptVersion)} → {E(change.ProposedPromptVersion)}</p><pre class=\"diff\">");
         foreach (var line in diff)
         {
-            html.Append(CultureInfo.InvariantCulture, $"<span class=\"{DiffClass(line)}\">{E(line)}</span>\n");
+            html.Append(CultureInfo.InvariantCulture, $"<span class=\"{DiffClass(line)}\">{E(line)}</span>");
         }
 
         html.Append("</pre>");
@@ -207,7 +207,7 @@ public static class SuggestionPages
             return;
         }
 
-        html.Append(CultureInfo.InvariantCulture, $"<h2>Evidence</h2><p>A real run of the proposed prompt on {E(e.VerificationSet)} ({E(e.VerificationCases, "D")} cases), compared with the current prompt on the same cases.</p>");
+        html.Append(CultureInfo.InvariantCulture, $"<h2>Evidence</h2><p>A real run of the proposed prompt on {E(e.VerificationSet)}, compared with the current prompt on the same cases.</p>");
         html.Append("<table id=\"evidence\"><tr><th></th><th>current</th><th>proposed</th><th>delta</th></tr>");
         foreach (var row in SuggestionText.EvidenceRows(e))
         {
