@@ -3,8 +3,8 @@ using System.Reflection;
 namespace EvalLoop.Cli.Hosting;
 
 /// <summary>
-/// <c>evalloop --self-check</c> (used by the <c>./evalloop</c> script after each build): loads every managed assembly next
-/// to the CLI, so a build whose output was cut short (an interrupted ahead-of-time compilation) is caught at once
+/// <c>evalloop --self-check</c> (used by the <c>./evalloop</c> script after each build): loads every assembly of the
+/// application (those its deps.json lists), so a build whose output was cut short (an interrupted ahead-of-time compilation) is caught at once
 /// instead of failing later, mid-command, with "could not load file or assembly".
 /// </summary>
 internal static class SelfCheck
@@ -13,8 +13,16 @@ internal static class SelfCheck
 
     public static int Run()
     {
+        // The assemblies the host resolved from evalloop.deps.json: the application's own and its packages' (a stale file
+        // left in the folder by an older build is not one of them), without the shared framework's.
+        var baseDirectory = Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory);
+        var paths = ((AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") as string) ?? string.Empty)
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Where(p => string.Equals(Path.GetDirectoryName(p), baseDirectory, StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal)
+            .ToList();
         var problems = new List<string>();
-        foreach (var path in Directory.GetFiles(AppContext.BaseDirectory, "*.dll").Order(StringComparer.Ordinal))
+        foreach (var path in paths)
         {
             try
             {
@@ -33,6 +41,12 @@ internal static class SelfCheck
         foreach (var problem in problems)
         {
             Console.Error.WriteLine("evalloop: self-check: " + problem);
+        }
+
+        if (paths.Count == 0)
+        {
+            Console.Error.WriteLine("evalloop: self-check: the host listed no application assemblies");
+            return ExitCodes.RuntimeError;
         }
 
         return problems.Count == 0 ? ExitCodes.Success : ExitCodes.RuntimeError;
