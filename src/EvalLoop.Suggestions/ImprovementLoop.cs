@@ -2,6 +2,7 @@ using EvalLoop.Core.Datasets;
 using EvalLoop.Core.Experiments;
 using EvalLoop.Core.Running;
 using EvalLoop.Core.Suggestions;
+using EvalLoop.Core.Workspace;
 using EvalLoop.Suggestions.Applying;
 using EvalLoop.Suggestions.Changes;
 using EvalLoop.Suggestions.Planning;
@@ -63,7 +64,7 @@ public sealed class ImprovementLoop(ExperimentLoader experiments, DatasetSnapsho
                         approved.Add(suggestion.Id);
                         break;
                     }
-                    catch (Exception ex) when (ex is SuggestionConflictException or SuggestionConcurrencyException)
+                    catch (Exception ex) when (SuggestionRefusals.IsRefusal(ex))
                     {
                         // It no longer applies (its file changed) or someone decided it first: nothing was written, so
                         // the next candidate is tried; the round says why this one was passed over.
@@ -121,7 +122,11 @@ public sealed class ImprovementLoop(ExperimentLoader experiments, DatasetSnapsho
         var heldOut = SplitPlanner.Plan(cases, experiment.Split).HeldOutSplit;
         if (heldOut is null || SplitPlanner.Plan(cases, heldOut).HeldOutSplit != heldOut)
         {
-            throw new InvalidOperationException(
+            // Bad input, not a fault: the experiment's dataset cannot support the loop (exit code 2 in the CLI).
+            throw new WorkspaceFileException(
+                experiment.SourcePath ?? dataset.SourcePath ?? dataset.Name,
+                null,
+                "dataset",
                 $"The loop measures before and after on a held-out split the suggester never reads, and dataset {dataset.Name} has none: it needs a '{SplitPlanner.HeldOutSplit}' split besides a '{SplitPlanner.WorkingSplit}' split to analyse and verify on (and, for examples, a '{SplitPlanner.PoolSplit}' split). Splits now: {(dataset.SplitCounts.Count == 0 ? "none" : string.Join(", ", dataset.SplitCounts.Keys))}.");
         }
 

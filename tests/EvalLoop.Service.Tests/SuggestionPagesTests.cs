@@ -228,6 +228,26 @@ public sealed partial class SuggestionPagesTests
         page.Should().MatchRegex("someone else decided first\\. It was approved by carol at \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ\\.");
     }
 
+    [Fact]
+    public async Task ASupersededSuggestionShowsWhyAndAnApprovalOfItSaysItWasSuperseded()
+    {
+        await using var host = await ServiceHost.StartAsync();
+        var runId = await host.RunAsync();
+        var suggestion = await host.SavePromptSuggestionAsync(runId, "Answer with the label only.\n", "label only");
+        const string Why = "experiments/tickets.yaml changed since this suggestion was made, so it no longer applies";
+        await host.Services.Suggestions.SaveAsync(suggestion with { Status = SuggestionStatus.Superseded, DecidedAt = DateTimeOffset.UtcNow, DecisionReason = Why });
+        var path = $"/suggestions/{suggestion.Id}";
+        // The page of a decided suggestion has no form: the session's anti-forgery token comes from another page.
+        var form = await FormAsync(host, "/schedules", new() { ["by"] = "carol" });
+
+        var page = await PageAsync(host, path);
+        var approve = await host.Client.PostAsync(path + "/approve", form);
+
+        page.Should().Contain("status <strong>superseded</strong>").And.Contain(E(Why));
+        approve.Headers.Location!.OriginalString.Should().Be(path + "?error=superseded");
+        (await PageAsync(host, path + "?error=superseded")).Should().Contain("it was superseded").And.NotContain("someone else decided first");
+    }
+
     private static string E(string text) => HtmlEncoder.Default.Encode(text);
 
     private static string Evidence(string runId, IReadOnlyList<string> fixedIds, IReadOnlyList<string> brokenIds, string cluster) => SuggestionJson.Serialize(new PromptEvidence

@@ -1,3 +1,4 @@
+using EvalLoop.Core.Workspace;
 using System.Runtime.CompilerServices;
 using EvalLoop.Core.Runs;
 using EvalLoop.Core.Suggestions;
@@ -121,6 +122,34 @@ public sealed class SuggestionLifecycleTests
     }
 
     [Fact]
+    public async Task TheLoopSkipsASuggestionSomeoneElseDecidedFirstInsteadOfAborting()
+    {
+        // Arrange: a reviewer rejects the candidate just before the loop approves it.
+        using var harness = SuggestionHarness.With(TicketsWorkspace.Files(LabelList), [new TwoVariantsStrategy()]);
+        var loop = new ImprovementLoop(harness.Experiments, harness.Snapshots, harness.Runner, harness.Suggester, harness.Approver);
+        string? rejected = null;
+        var progress = new SyncProgress<LoopProgress>(p =>
+        {
+            if (p.Stage == "approve" && rejected is null)
+            {
+                rejected = p.Message.Split(' ')[3];
+                harness.Approver.RejectAsync(rejected, "reviewer", "not this one").GetAwaiter().GetResult();
+            }
+        });
+
+        // Act
+        var outcome = await loop.RunAsync(harness.File(ExperimentPath), new LoopOptions { AutoApproveSignificant = true }, progress);
+
+        // Assert
+        var round = outcome.Rounds.Should().ContainSingle().Subject;
+        var skip = round.Skipped.Should().ContainSingle().Subject;
+        skip.SuggestionId.Should().Be(rejected);
+        skip.Reason.Should().Contain("rejected");
+        round.Approved.Should().NotContain(rejected!);
+        (await harness.Suggestions.GetAsync(rejected!))!.DecidedBy.Should().Be("reviewer");
+    }
+
+    [Fact]
     public async Task TheLoopMeasuresBeforeAndAfterOnTheHeldOutSplitWhateverSplitTheExperimentNames()
     {
         // Arrange: the experiment runs on dev, which the suggester analyses and verifies on.
@@ -167,7 +196,10 @@ public sealed class SuggestionLifecycleTests
         var run = () => loop.RunAsync(harness.File(ExperimentPath), new LoopOptions { AutoApproveSignificant = true });
 
         // Assert
-        (await run.Should().ThrowAsync<InvalidOperationException>()).Which.Message.Should().Contain("held-out split").And.Contain("'test'");
+        var refusal = (await run.Should().ThrowAsync<WorkspaceFileException>("a dataset that cannot support the loop is bad input, not a fault")).Which;
+        refusal.Message.Should().Contain("held-out split").And.Contain("'test'");
+        refusal.Field.Should().Be("dataset");
+        refusal.FilePath.Should().EndWith("tickets.yaml");
         (await harness.Runs.ListRunsAsync("tickets", 10)).Should().BeEmpty("nothing is run before the refusal");
     }
 

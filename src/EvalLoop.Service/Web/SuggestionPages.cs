@@ -29,6 +29,7 @@ public static class SuggestionPages
         ["rejected"] = ("met", "Rejected."),
         ["reason"] = ("error", "Not rejected: a rejection needs a reason."),
         ["decided"] = ("error", "Not applied: someone else decided first."),
+        ["superseded"] = ("error", "Not applied: it was superseded (its file changed since it was made; a newer suggestion proposes the change on the current file)."),
         ["not-applied"] = ("error", "Not applied, nothing was written: the file it changes was edited since it was made, or the edited file would not load. Make a new suggestion from a fresh run, or reject this one."),
     };
 
@@ -66,9 +67,10 @@ public static class SuggestionPages
         }
 
         page.Raw($"<p id=\"decision\">{E(s.Kind)} suggestion for {E(s.ExperimentName)} from run {RunLink(s.RunId)} · status <strong>{E(s.Status)}</strong>");
-        if (s.DecidedBy is not null)
+        if (s.DecidedAt is not null)
         {
-            page.Raw($" by {E(s.DecidedBy)} at {E(s.DecidedAt, "u")}{(s.DecisionReason is null ? string.Empty : ": " + E(s.DecisionReason))}");
+            // A superseded suggestion has a time and a reason (the file that changed) but nobody who decided it.
+            page.Raw($"{(s.DecidedBy is null ? string.Empty : " by " + E(s.DecidedBy))} at {E(s.DecidedAt, "u")}{(s.DecisionReason is null ? string.Empty : ": " + E(s.DecisionReason))}");
         }
 
         if (s.ResultingVersion is not null)
@@ -105,7 +107,12 @@ public static class SuggestionPages
             DecisionStatus.Applied => Results.Redirect(path + "?done=" + (outcome.Suggestion?.Status == SuggestionStatus.Rejected ? "rejected" : "approved")),
             DecisionStatus.NotFound => Results.NotFound(),
             DecisionStatus.Invalid => ReasonMissing(id),
-            DecisionStatus.Conflict => Results.Redirect(path + "?error=" + (outcome.Suggestion is { Status: not SuggestionStatus.Pending } ? "decided" : "not-applied")),
+            DecisionStatus.Conflict => Results.Redirect(path + "?error=" + (outcome.Suggestion?.Status switch
+            {
+                SuggestionStatus.Superseded => "superseded",
+                null or SuggestionStatus.Pending => "not-applied",
+                _ => "decided",
+            })),
             // A failure in the service (logged by SuggestionDecisions): an error page that says no more than that.
             _ => new HtmlPage(http, antiforgery, "Not decided").Raw($"<p class=\"error\">{E(outcome.Error)}</p><p><a href=\"{E(path)}\">Back to the suggestion</a></p>").ToResult(StatusCodes.Status500InternalServerError),
         };

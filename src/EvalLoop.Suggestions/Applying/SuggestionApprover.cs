@@ -269,7 +269,17 @@ public sealed class SuggestionApprover(
     {
         var change = SuggestionJson.Deserialize<DatasetChange>(suggestion.ChangeJson);
         var (full, content) = await ReadCheckedAsync(suggestion, change.DatasetPath, change.BaseFileSha256, cancellationToken);
-        var cases = await JsonlDatasetReader.ReadAsync(full, cancellationToken);
+        IReadOnlyList<DatasetCase> cases;
+        try
+        {
+            cases = await JsonlDatasetReader.ReadAsync(full, cancellationToken);
+        }
+        catch (WorkspaceFileException ex)
+        {
+            // The dataset no longer reads (edited by hand since): the change cannot apply to it as it is.
+            throw new SuggestionConflictException($"{change.DatasetPath} does not read any more, so the change cannot be applied; nothing was written. {ex.Message}", ex);
+        }
+
         string updated;
         try
         {
