@@ -39,7 +39,7 @@ namespace EvalLoop.Suggestions;
 public sealed partial class Suggester
 {
     /// <summary>Appended to the experiment's name on the runs the suggester makes.</summary>
-    public const string DerivedNameSuffix = ".suggest";
+    public const string DerivedNameSuffix = RunModes.SuggesterNameSuffix;
 
     private readonly ExperimentRunner _runner;
     private readonly IRunStore _runs;

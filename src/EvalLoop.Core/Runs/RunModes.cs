@@ -33,6 +33,9 @@ public static class RunModes
     /// <summary>The zero-case run record a goal draft suggestion belongs to (named <c>goal:NAME</c>).</summary>
     public const string GoalDraft = "goal-draft";
 
+    /// <summary>What the suggester's runs of experiment NAME are stored under: <c>NAME.suggest</c>.</summary>
+    public const string SuggesterNameSuffix = ".suggest";
+
     /// <summary>The modes of a user's runs.</summary>
     public static IReadOnlyList<string> User { get; } = [Full, RerunFailed];
 

@@ -33,5 +33,20 @@ public sealed class RunStoreExtensionsTests
         one.Select(r => r.Id).Should().Equal("rerun-1");
     }
 
+    [Fact]
+    public async Task WithInternalRunsAskedForAnExperimentsListIncludesTheSuggestersRunsOfItStoredUnderNameDotSuggest()
+    {
+        var store = new InMemoryRunStore();
+        await store.SaveRunAsync(Run("full-1", RunModes.Full, 0));
+        await store.SaveRunAsync(RunRecords.Of("analysis-1", Start.AddMinutes(1), "qa" + RunModes.SuggesterNameSuffix, RunModes.SuggestAnalysis));
+        await store.SaveRunAsync(RunRecords.Of("other-1", Start.AddMinutes(2), "qa-other" + RunModes.SuggesterNameSuffix, RunModes.SuggestAnalysis));
+
+        var all = await store.ListRunsForUserAsync("qa", includeInternal: true, limit: 100);
+        var users = await store.ListRunsForUserAsync("qa", includeInternal: false, limit: 100);
+
+        all.Select(r => r.Id).Should().Equal("analysis-1", "full-1");
+        users.Select(r => r.Id).Should().Equal("full-1");
+    }
+
     private static RunRecord Run(string id, string mode, int minutes) => RunRecords.Of(id, Start.AddMinutes(minutes), mode: mode);
 }
