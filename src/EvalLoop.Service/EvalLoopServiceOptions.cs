@@ -55,6 +55,13 @@ public sealed record EvalLoopServiceOptions
     public string? PublicUrl { get; init; }
 
     /// <summary>
+    /// More host names the service answers to (<c>--allowed-hosts</c>), besides the listen hosts, the loopback names of a
+    /// loopback binding and the public URL's host: e.g. the machine's name and address when <c>--urls</c> names one of
+    /// them. <c>*</c> answers to any host and needs a token.
+    /// </summary>
+    public IReadOnlyList<string> ExtraAllowedHosts { get; init; } = [];
+
+    /// <summary>
     /// Whether background runs read and write the response cache (on by default; <c>serve --no-cache</c>). With it on, a
     /// scheduled run of an unchanged prompt and dataset replays the cached answers, so watching a hosted model for drift
     /// (regression alerts on an unchanged version) needs it off.

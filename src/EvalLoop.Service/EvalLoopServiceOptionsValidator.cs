@@ -33,6 +33,18 @@ public static class EvalLoopServiceOptionsValidator
             }
         }
 
+        foreach (var host in options.ExtraAllowedHosts)
+        {
+            if (host == "*" && string.IsNullOrEmpty(options.Token))
+            {
+                errors.Add("--allowed-hosts: '*' answers to any host name, which needs a token (--token or EVALLOOP_TOKEN)");
+            }
+            else if (host != "*" && (string.IsNullOrWhiteSpace(host) || host.Contains("://", StringComparison.Ordinal) || host.Contains('/', StringComparison.Ordinal)))
+            {
+                errors.Add($"--allowed-hosts: '{host}' is not a host name (give names or addresses such as build-box or 10.0.0.5, no scheme or path)");
+            }
+        }
+
         if (options.Token is { Length: > 0 and < 16 })
         {
             errors.Add("--token must be at least 16 characters");

@@ -118,7 +118,16 @@ public sealed partial class CrossOriginTests
         var anyV4 = AllowedHosts.For(new EvalLoopServiceOptions { Workspace = workspace, Urls = "http://0.0.0.0:5080", Token = ServiceHost.Token });
         var anyV6 = AllowedHosts.For(new EvalLoopServiceOptions { Workspace = workspace, Urls = "http://127.0.0.1:5080;http://[::]:5080", Token = ServiceHost.Token });
 
+        var extra = AllowedHosts.For(new EvalLoopServiceOptions { Workspace = workspace, Urls = "http://10.0.0.5:5080", Token = ServiceHost.Token, ExtraAllowedHosts = ["Build-Box", "build-box.corp.example"] });
+        var extraAny = AllowedHosts.For(new EvalLoopServiceOptions { Workspace = workspace, Urls = "http://10.0.0.5:5080", Token = ServiceHost.Token, ExtraAllowedHosts = ["*"] });
+        var anyWithoutToken = EvalLoopServiceOptionsValidator.Validate(new EvalLoopServiceOptions { Workspace = workspace, Urls = "http://127.0.0.1:5080", ExtraAllowedHosts = ["*"] });
+        var withScheme = EvalLoopServiceOptionsValidator.Validate(new EvalLoopServiceOptions { Workspace = workspace, Urls = "http://127.0.0.1:5080", ExtraAllowedHosts = ["http://build-box"] });
+
         loopback.Should().BeEquivalentTo(["localhost", "127.0.0.1", "[::1]"]);
+        extra.Should().BeEquivalentTo(["10.0.0.5", "build-box", "build-box.corp.example"]);
+        extraAny.Should().Equal("*");
+        anyWithoutToken.Should().ContainSingle().Which.Should().Contain("needs a token");
+        withScheme.Should().ContainSingle().Which.Should().Contain("is not a host name");
         named.Should().BeEquivalentTo(["evalloop.corp.example", "localhost", "127.0.0.1", "[::1]", "evalloop.example.com"]);
         anyV4.Should().Equal("*");
         anyV6.Should().Equal("*");

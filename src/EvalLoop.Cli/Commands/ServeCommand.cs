@@ -57,6 +57,10 @@ public sealed class ServeCommand : EvalLoopCommand<ServeCommand.Settings>
         [Description("The address people reach the UI at (e.g. through a proxy): the report link in webhook messages uses it, and the service answers to its host name. Default: the first listen address.")]
         public string? PublicUrl { get; init; }
 
+        [CommandOption("--allowed-hosts <HOSTS>")]
+        [Description("More host names or addresses the service answers to, separated by ';' or ',' (e.g. the machine's name and address when --urls names one of them); '*' answers to any (needs a token). Other Host headers get 400, against DNS rebinding.")]
+        public string? AllowedHosts { get; init; }
+
         public override ValidationResult Validate() =>
             OnOverlap is "wait" or "skip" ? base.Validate() : ValidationResult.Error($"--on-overlap must be wait or skip; found '{OnOverlap}'");
     }
@@ -76,6 +80,7 @@ public sealed class ServeCommand : EvalLoopCommand<ServeCommand.Settings>
             WebhookUrl = settings.Webhook ?? (Environment.GetEnvironmentVariable(WebhookEnvironmentVariable) is { Length: > 0 } webhook ? webhook : null),
             RegressionAlpha = settings.RegressionAlpha,
             PublicUrl = settings.PublicUrl,
+            ExtraAllowedHosts = (settings.AllowedHosts ?? string.Empty).Split([';', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
         };
         var errors = EvalLoopServiceOptionsValidator.Validate(options);
         if (errors.Count > 0)

@@ -15,7 +15,8 @@ public static class AllowedHosts
     /// <summary>
     /// The allowed hosts for <paramref name="options"/>: the host of each <c>--urls</c> address, the loopback names when
     /// one of them is loopback, and the host of <c>--public-url</c>. A wildcard address (<c>0.0.0.0</c>, <c>[::]</c>,
-    /// <c>*</c>, <c>+</c>) allows every host (<c>*</c>): such a binding needs a token, which every request but
+    /// <c>*</c>, <c>+</c>) allows every host (<c>*</c>), as does <c>--allowed-hosts '*'</c>, to which
+    /// <c>--allowed-hosts</c> adds its names otherwise: such a binding needs a token, which every request but
     /// <c>/login</c> must carry, and the browser sends a rebound name none of its session cookies.
     /// </summary>
     public static IReadOnlyList<string> For(EvalLoopServiceOptions options)
@@ -42,6 +43,13 @@ public static class AllowedHosts
         {
             hosts.Add(publicUrl.Host);
         }
+
+        if (options.ExtraAllowedHosts.Contains("*"))
+        {
+            return ["*"];
+        }
+
+        hosts.AddRange(options.ExtraAllowedHosts.Select(h => h.Trim().ToLowerInvariant()));
 
         return hosts.Distinct(StringComparer.OrdinalIgnoreCase).ToList();
     }
