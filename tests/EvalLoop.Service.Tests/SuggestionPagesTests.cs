@@ -229,6 +229,22 @@ public sealed partial class SuggestionPagesTests
     }
 
     [Fact]
+    public async Task APendingSuggestionWhoseFileChangedSaysSoBeforeTheReviewerTriesToApproveIt()
+    {
+        await using var host = await ServiceHost.StartAsync();
+        var runId = await host.RunAsync();
+        var suggestion = await host.SavePromptSuggestionAsync(runId, "Answer with the label only.\n", "label only");
+        var path = $"/suggestions/{suggestion.Id}";
+
+        var before = await PageAsync(host, path);
+        await File.AppendAllTextAsync(Path.Combine(host.Root, ServiceHost.ExperimentPath), "# edited by hand\n");
+        var after = await PageAsync(host, path);
+
+        before.Should().NotContain("id=\"stale\"");
+        after.Should().Contain("id=\"stale\"").And.Contain(ServiceHost.ExperimentPath + " changed since this suggestion was made");
+    }
+
+    [Fact]
     public async Task ASupersededSuggestionShowsWhyAndAnApprovalOfItSaysItWasSuperseded()
     {
         await using var host = await ServiceHost.StartAsync();

@@ -43,7 +43,12 @@ public sealed class SuggestionsShowCommand : EvalLoopCommand<SuggestionsShowComm
         }
 
         SuggestionView.WriteDetails(Out, suggestion, history, settings.FullDiff);
-        if (suggestion.Status == SuggestionStatus.Pending)
+        if (suggestion.Status == SuggestionStatus.Pending
+            && await EvalLoop.Suggestions.Applying.SuggestionBase.FirstChangedFileAsync(suggestion, services.Layout, cancellationToken) is { } changed)
+        {
+            Out.MarkupLine($"[yellow]{Markup.Escape(changed)} changed since this suggestion was made, so approving it would be refused.[/] [grey]Run the experiment and suggest again (that supersedes this one and proposes the change afresh), or reject it.[/]");
+        }
+        else if (suggestion.Status == SuggestionStatus.Pending)
         {
             Out.MarkupLine($"  evalloop suggestions approve {suggestion.Id} --rerun    [grey]# or: evalloop suggestions reject {suggestion.Id} --reason \"...\"[/]");
         }

@@ -4,6 +4,7 @@ using EvalLoop.Core.Suggestions;
 using EvalLoop.Service.Api;
 using EvalLoop.Service.Composition;
 using EvalLoop.Service.Scheduling;
+using EvalLoop.Suggestions.Applying;
 using EvalLoop.Suggestions.Changes;
 using EvalLoop.Suggestions.Goals;
 using EvalLoop.Suggestions.Presentation;
@@ -82,6 +83,12 @@ public static class SuggestionPages
         if (s.Status == SuggestionStatus.Approved && s.DecidedAt is { } decidedAt)
         {
             page.Raw(await RerunsAsync(s, decidedAt, services, schedules, http.RequestAborted));
+        }
+
+        if (s.Status == SuggestionStatus.Pending && await SuggestionBase.FirstChangedFileAsync(s, services.Layout, http.RequestAborted) is { } changed)
+        {
+            // Said before the reviewer tries: an approval would be refused, since it would overwrite that change.
+            page.Raw($"<p id=\"stale\" class=\"notice error\">{E(changed)} changed since this suggestion was made, so approving it would be refused (it would overwrite that change). Run the experiment and suggest again (evalloop suggest RUN_ID): that marks this one superseded and proposes the change afresh on the current file when it still helps. Or reject it.</p>");
         }
 
         page.Raw($"<h2>Summary</h2><pre>{E(s.Summary)}</pre><p>Measured effect: <span class=\"{EffectClass(SuggestionText.Verdict(s))}\">{E(SuggestionText.Effect(s))}</span></p>");

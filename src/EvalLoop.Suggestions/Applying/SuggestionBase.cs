@@ -10,7 +10,7 @@ namespace EvalLoop.Suggestions.Applying;
 /// the suggestion once any of them holds other content, so a pending suggestion whose base changed can never be
 /// approved. The suggester uses this to supersede such a suggestion instead of leaving it pending for ever.
 /// </summary>
-internal static class SuggestionBase
+public static class SuggestionBase
 {
     /// <summary>The (relative path, hash) pairs <paramref name="suggestion"/> rests on; empty when they are unknown (e.g. a goal draft).</summary>
     public static IReadOnlyList<(string Path, string Sha256)> Files(Suggestion suggestion)
