@@ -22,22 +22,24 @@ public sealed class ImprovementLoop(ExperimentLoader experiments, DatasetSnapsho
     /// <summary>Who an automatic approval is recorded as.</summary>
     public const string AutoApprover = "evalloop loop --auto-approve significant";
 
-    /// <exception cref="InvalidOperationException">The experiment's dataset has no held-out split besides the split the suggester works on; or a run did not complete.</exception>
+    /// <exception cref="WorkspaceFileException">The experiment's dataset has no held-out split besides the split the suggester works on.</exception>
+    /// <exception cref="InvalidOperationException">A run did not complete.</exception>
     public async Task<LoopOutcome> RunAsync(string experimentPath, LoopOptions options, IProgress<LoopProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Rounds, 1);
         var rounds = new List<LoopRound>();
         RunOutcome? current = null;
+        // The loop approves only prompt suggestions, so the dataset and its held-out split stay as they are for every round.
+        var heldOut = await HeldOutSplitAsync(await experiments.LoadAsync(experimentPath, cancellationToken), cancellationToken);
         for (var round = 1; round <= options.Rounds; round++)
         {
             var experiment = await experiments.LoadAsync(experimentPath, cancellationToken);
             var scorer = Suggester.PrimaryScorer(experiment);
-            var (measured, heldOut) = await HeldOutAsync(experiment, cancellationToken);
             if (current is null)
             {
                 progress?.Report(new LoopProgress(round, "baseline", $"round {round}: running {experiment.Name} on the held-out split '{heldOut}'"));
-                current = await RunAsync(measured, options, cancellationToken);
+                current = await RunAsync(experiment with { Split = heldOut }, options, cancellationToken);
             }
 
             var baseline = current;
@@ -107,10 +109,10 @@ public sealed class ImprovementLoop(ExperimentLoader experiments, DatasetSnapsho
     }
 
     /// <summary>
-    /// The experiment as the loop measures it, on the held-out split of the plan the suggester will make: the split
-    /// stays held out only when the suggester, planning from a run on it, still works on another split (a <c>dev</c> split).
+    /// The split the loop measures on: the held-out split of the plan the suggester will make. The split stays held out
+    /// only when the suggester, planning from a run on it, still works on another split (a <c>dev</c> split).
     /// </summary>
-    private async Task<(ExperimentDefinition Measured, string HeldOut)> HeldOutAsync(ExperimentDefinition experiment, CancellationToken cancellationToken)
+    private async Task<string> HeldOutSplitAsync(ExperimentDefinition experiment, CancellationToken cancellationToken)
     {
         var dataset = await snapshots.SnapshotAsync(experiment.Dataset, cancellationToken);
         var cases = new List<DatasetCase>(dataset.CaseCount);
@@ -130,7 +132,7 @@ public sealed class ImprovementLoop(ExperimentLoader experiments, DatasetSnapsho
                 $"The loop measures before and after on a held-out split the suggester never reads, and dataset {dataset.Name} has none: it needs a '{SplitPlanner.HeldOutSplit}' split besides a '{SplitPlanner.WorkingSplit}' split to analyse and verify on (and, for examples, a '{SplitPlanner.PoolSplit}' split). Splits now: {(dataset.SplitCounts.Count == 0 ? "none" : string.Join(", ", dataset.SplitCounts.Keys))}.");
         }
 
-        return (experiment with { Split = heldOut }, heldOut);
+        return heldOut;
     }
 
     private async Task<RunOutcome> RunAsync(ExperimentDefinition experiment, LoopOptions options, CancellationToken cancellationToken)

@@ -38,9 +38,6 @@ namespace EvalLoop.Suggestions;
 /// </summary>
 public sealed partial class Suggester
 {
-    /// <summary>Appended to the experiment's name on the runs the suggester makes.</summary>
-    public const string DerivedNameSuffix = RunModes.SuggesterNameSuffix;
-
     private readonly ExperimentRunner _runner;
     private readonly IRunStore _runs;
     private readonly IRunResultStore _results;
@@ -140,7 +137,7 @@ public sealed partial class Suggester
         var notes = new List<string>(plan.Notes);
         // The suggester's runs carry their own experiment name, so reports, trends and "latest run" views of the
         // experiment never mistake a run on half of dev for one of the user's runs.
-        var working = experiment with { Name = experiment.Name + DerivedNameSuffix, Split = null, Limit = null };
+        var working = experiment with { Name = experiment.Name + RunModes.SuggesterNameSuffix, Split = null, Limit = null };
         var runner = new CaseRunner(this, root, dataset, working, progress);
 
         progress?.Report(new SuggestProgress("analysis-run", $"running the current prompt on {plan.DescribeAnalysis()}"));

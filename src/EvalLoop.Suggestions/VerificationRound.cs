@@ -378,7 +378,8 @@ internal sealed class VerificationRound(Suggester suggester, SuggestionContext c
             runs.Add(new RescoredRun(runId, description, results, results == 0 ? 0 : (double)passedBefore / results, results == 0 ? 0 : (double)passedAfter / results, flips));
         }
 
-        var (filePath, inline, sha) = candidate.Covers is null ? await ScorerFileAsync(candidate.Current, cancellationToken) : await ExperimentFileAsync(cancellationToken);
+        // A new scorer (no source file of its own) resolves to the experiment file, inline, where it is added.
+        var (filePath, inline, sha) = await ScorerFileAsync(candidate.Covers is null ? candidate.Current : candidate.Proposed, cancellationToken);
         var change = new ScorerChange
         {
             Strategy = candidate.Strategy,
@@ -438,19 +439,6 @@ internal sealed class VerificationRound(Suggester suggester, SuggestionContext c
 
         var content = await File.ReadAllTextAsync(path, cancellationToken);
         return (Relative(path), inline, Core.Versions.FileContentHash.Compute(content));
-    }
-
-    /// <summary>The experiment file of the requested run (where a new scorer is added), its relative path and hash.</summary>
-    private async Task<(string Path, bool Inline, string Sha)> ExperimentFileAsync(CancellationToken cancellationToken)
-    {
-        var path = context.RequestedRun.ExperimentPath;
-        if (path is null || !File.Exists(path))
-        {
-            return (path is null ? "(unknown)" : Relative(path), true, string.Empty);
-        }
-
-        var content = await File.ReadAllTextAsync(path, cancellationToken);
-        return (Relative(path), true, Core.Versions.FileContentHash.Compute(content));
     }
 
     private string DatasetFilePath() => suggester.Workspace.ResolveDatasetPath(context.Experiment.Dataset);

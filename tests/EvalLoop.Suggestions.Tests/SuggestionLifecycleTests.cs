@@ -218,7 +218,7 @@ public sealed class SuggestionLifecycleTests
         // Assert
         outcome.Created.Should().ContainSingle().Which.Kind.Should().Be(SuggestionKinds.Scorer);
         (harness.ModelCalls - callsBefore).Should().Be(outcome.Plan.Analysis.Count, "the analysis run is the only model run; re-scoring calls nothing and starts no verification baseline");
-        var runs = await harness.Runs.ListRunsAsync("tickets" + Suggester.DerivedNameSuffix, 100);
+        var runs = await harness.Runs.ListRunsAsync("tickets" + RunModes.SuggesterNameSuffix, 100);
         runs.Should().NotContain(r => r.Mode == RunModes.VerifyBaseline);
 
         // A second suggest on the same run reuses the analysis run: no model call at all.

@@ -62,9 +62,9 @@ public sealed class LoopCommand : EvalLoopCommand<LoopCommand.Settings>
             {
                 Rounds = settings.Rounds,
                 AutoApproveSignificant = settings.AutoApprove == "significant",
-                SuggestProgress = new Reporter<SuggestProgress>(p => Line("    " + p.Message)),
+                SuggestProgress = new SynchronousProgress<SuggestProgress>(p => Line("    " + p.Message)),
             },
-            new Reporter<LoopProgress>(p => Line(p.Message)),
+            new SynchronousProgress<LoopProgress>(p => Line(p.Message)),
             cancellationToken);
 
         if (settings.Json)
@@ -118,18 +118,6 @@ public sealed class LoopCommand : EvalLoopCommand<LoopCommand.Settings>
         return ExitCodes.Success;
     }
 
-    private static string Score(double? score) => score is { } s ? s.ToString("P1", CultureInfo.InvariantCulture) : "n/a";
+    internal static string Score(double? score) => score is { } s ? s.ToString("P1", CultureInfo.InvariantCulture) : "n/a";
 
-    private sealed class Reporter<T>(Action<T> report) : IProgress<T>
-    {
-        private readonly Lock _gate = new();
-
-        public void Report(T value)
-        {
-            lock (_gate)
-            {
-                report(value);
-            }
-        }
-    }
 }

@@ -102,10 +102,10 @@ public sealed class QuickstartCommand : EvalLoopCommand<WorkspaceSettings>
             var outcome = await loop.RunAsync(
                 Path.Combine(copy, SampleExperiment),
                 new LoopOptions { AutoApproveSignificant = true },
-                new LoopLines(p => Out.MarkupLine($"    [grey]{Markup.Escape(p.Message)}[/]")),
+                new SynchronousProgress<LoopProgress>(p => Out.MarkupLine($"    [grey]{Markup.Escape(p.Message)}[/]")),
                 cancellationToken);
             var round = outcome.Rounds[0];
-            Out.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"    before: {Score(round.BaselineScore)} on the held-out split (run {round.BaselineRunId})")));
+            Out.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"    before: {LoopCommand.Score(round.BaselineScore)} on the held-out split (run {round.BaselineRunId})")));
             if (round.Approved.Count > 0)
             {
                 var approved = await demo.Suggestions.GetAsync(round.Approved[0], cancellationToken);
@@ -113,7 +113,7 @@ public sealed class QuickstartCommand : EvalLoopCommand<WorkspaceSettings>
                 var gain = round is { AfterScore: { } after, BaselineScore: { } before }
                     ? string.Create(CultureInfo.InvariantCulture, $": {(after - before) * 100:+0.0;-0.0} points on cases the suggester never saw")
                     : string.Empty;
-                Out.MarkupLine("    " + Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"after:  {Score(round.AfterScore)} (run {round.AfterRunId}){gain}")));
+                Out.MarkupLine("    " + Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"after:  {LoopCommand.Score(round.AfterScore)} (run {round.AfterRunId}){gain}")));
             }
             else
             {
@@ -127,8 +127,6 @@ public sealed class QuickstartCommand : EvalLoopCommand<WorkspaceSettings>
             ErrorOutput.Warning("loop", $"the loop round on the copy failed: {ex.Message}");
         }
     }
-
-    private static string Score(double? score) => score is { } s ? s.ToString("P1", CultureInfo.InvariantCulture) : "n/a";
 
     private static void CopyDirectory(string source, string target)
     {
@@ -149,10 +147,6 @@ public sealed class QuickstartCommand : EvalLoopCommand<WorkspaceSettings>
         }
     }
 
-    private sealed class LoopLines(Action<LoopProgress> report) : IProgress<LoopProgress>
-    {
-        public void Report(LoopProgress value) => report(value);
-    }
 
     private static string? FindSampleWorkspace()
     {

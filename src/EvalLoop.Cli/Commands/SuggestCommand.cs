@@ -43,15 +43,15 @@ public sealed class SuggestCommand : EvalLoopCommand<SuggestCommand.Settings>
     /// <summary>Runs the suggester with progress lines; shared with <c>quickstart</c>.</summary>
     internal static Task<SuggestOutcome> SuggestAsync(EvalLoopServices services, string runId, IAnsiConsole display, bool toStderr, CancellationToken cancellationToken)
     {
-        var progress = new LineProgress(message =>
+        var progress = new SynchronousProgress<SuggestProgress>(p =>
         {
             if (toStderr)
             {
-                Console.Error.WriteLine(message);
+                Console.Error.WriteLine(p.Message);
             }
             else
             {
-                display.MarkupLine($"[grey]    {Markup.Escape(message)}[/]");
+                display.MarkupLine($"[grey]    {Markup.Escape(p.Message)}[/]");
             }
         });
         return services.Suggester.SuggestAsync(runId, progress, cancellationToken);
@@ -139,17 +139,4 @@ public sealed class SuggestCommand : EvalLoopCommand<SuggestCommand.Settings>
         }
     }
 
-    /// <summary>Reports on the calling thread, in order (Progress&lt;T&gt; would post to the thread pool).</summary>
-    private sealed class LineProgress(Action<string> write) : IProgress<SuggestProgress>
-    {
-        private readonly Lock _gate = new();
-
-        public void Report(SuggestProgress value)
-        {
-            lock (_gate)
-            {
-                write(value.Message);
-            }
-        }
-    }
 }

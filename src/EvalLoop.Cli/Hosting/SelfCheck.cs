@@ -28,11 +28,7 @@ internal static class SelfCheck
             {
                 Assembly.Load(AssemblyName.GetAssemblyName(path));
             }
-            catch (BadImageFormatException ex) when (IsNative(path, ex))
-            {
-                // Not a managed assembly (a native library shipped next to the CLI): nothing to load.
-            }
-            catch (Exception ex) when (ex is BadImageFormatException or FileLoadException or FileNotFoundException or IOException)
+            catch (Exception ex) when (ex is BadImageFormatException or IOException)
             {
                 problems.Add($"{Path.GetFileName(path)}: {ex.Message}");
             }
@@ -50,13 +46,5 @@ internal static class SelfCheck
         }
 
         return problems.Count == 0 ? ExitCodes.Success : ExitCodes.RuntimeError;
-    }
-
-    private static bool IsNative(string path, BadImageFormatException exception)
-    {
-        // A managed assembly starts with a PE header (MZ) and has a CLI header; a native .so/.dll has no CLI metadata.
-        using var stream = File.OpenRead(path);
-        Span<byte> magic = stackalloc byte[2];
-        return stream.Read(magic) < 2 || magic[0] != (byte)'M' || magic[1] != (byte)'Z' || exception.Message.Contains("not a .NET assembly", StringComparison.OrdinalIgnoreCase);
     }
 }

@@ -16,11 +16,11 @@ public static class AnalysisProgressDisplay
         if (RunProgressDisplay.IsInteractive(console))
         {
             return await console.Status().Spinner(Spinner.Known.Dots).StartAsync($"analysing the failures of {Markup.Escape(runId)}...", async context =>
-                await work(new Callback(p => context.Status(Markup.Escape($"analysing the failures of {runId}: {Describe(p)}")))));
+                await work(new SynchronousProgress<AnalysisProgress>(p => context.Status(Markup.Escape($"analysing the failures of {runId}: {Describe(p)}")))));
         }
 
         string? lastStage = null;
-        return await work(new Callback(p =>
+        return await work(new SynchronousProgress<AnalysisProgress>(p =>
         {
             if (p.Stage != lastStage)
             {
@@ -34,17 +34,4 @@ public static class AnalysisProgressDisplay
         ? string.Create(CultureInfo.InvariantCulture, $"{progress.Stage} {progress.Completed}/{progress.Total}")
         : progress.Stage;
 
-    /// <summary>Invokes the callback on the reporting thread, in order.</summary>
-    private sealed class Callback(Action<AnalysisProgress> report) : IProgress<AnalysisProgress>
-    {
-        private readonly Lock _gate = new();
-
-        public void Report(AnalysisProgress value)
-        {
-            lock (_gate)
-            {
-                report(value);
-            }
-        }
-    }
 }

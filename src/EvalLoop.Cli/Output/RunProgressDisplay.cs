@@ -27,7 +27,7 @@ public static class RunProgressDisplay
                 .StartAsync(async context =>
                 {
                     var task = context.AddTask(Markup.Escape(label), maxValue: 1);
-                    var progress = new SynchronousProgress(p =>
+                    var progress = new SynchronousProgress<RunProgress>(p =>
                     {
                         task.MaxValue = Math.Max(1, p.Total);
                         task.Value = p.Completed;
@@ -39,7 +39,7 @@ public static class RunProgressDisplay
 
         var lastPrint = Stopwatch.StartNew();
         RunProgress? last = null;
-        var lines = new SynchronousProgress(p =>
+        var lines = new SynchronousProgress<RunProgress>(p =>
         {
             last = p;
             if (lastPrint.Elapsed >= TimeSpan.FromSeconds(2) || p.Completed == p.Total)
@@ -61,17 +61,4 @@ public static class RunProgressDisplay
             $"[{p.RunId}] {p.Completed}/{p.Total} ({(p.Total == 0 ? 100 : 100.0 * p.Completed / p.Total):0}%) passed {p.Passed} errors {p.Errored} cached {p.CacheHits}"));
     }
 
-    /// <summary>Invokes the callback on the reporting thread (Progress&lt;T&gt; would post to the thread pool out of order).</summary>
-    private sealed class SynchronousProgress(Action<RunProgress> report) : IProgress<RunProgress>
-    {
-        private readonly Lock _gate = new();
-
-        public void Report(RunProgress value)
-        {
-            lock (_gate)
-            {
-                report(value);
-            }
-        }
-    }
 }

@@ -23,6 +23,7 @@ public sealed class GoalTracker(IRunStore runs, IRunResultStore results, IDatase
         var requirements = new List<RequirementReport>();
         var problems = new List<string>();
         var baselines = new Dictionary<string, RunRecord?>(StringComparer.Ordinal);
+        var latestRuns = new Dictionary<string, RunRecord?>(StringComparer.Ordinal);
         foreach (var requirement in goal.Requirements)
         {
             if (!requirement.IsCovered)
@@ -34,7 +35,7 @@ public sealed class GoalTracker(IRunStore runs, IRunResultStore results, IDatase
             var coverage = new List<CoverageReport>();
             foreach (var cover in requirement.CoveredBy)
             {
-                var report = await MeasureAsync(cover, requirement.Target, baselines, cancellationToken);
+                var report = await MeasureAsync(cover, requirement.Target, latestRuns, baselines, cancellationToken);
                 if (report.Problem is { } problem)
                 {
                     problems.Add($"{requirement.Id}: {problem}");
@@ -103,15 +104,18 @@ public sealed class GoalTracker(IRunStore runs, IRunResultStore results, IDatase
             .Where(r => r.Status == RunStatus.Completed)
             .ToList();
 
-    private async Task<CoverageReport> MeasureAsync(GoalCoverage cover, double? target, Dictionary<string, RunRecord?> baselines, CancellationToken cancellationToken)
+    /// <summary>Measures the experiment's latest completed full run; <paramref name="latestRuns"/> caches it per experiment across the coverages of one evaluation.</summary>
+    private async Task<CoverageReport> MeasureAsync(GoalCoverage cover, double? target, Dictionary<string, RunRecord?> latestRuns, Dictionary<string, RunRecord?> baselines, CancellationToken cancellationToken)
     {
-        var completed = await CompletedRunsAsync(cover.Experiment, cancellationToken);
-        if (completed.Count == 0)
+        if (!latestRuns.TryGetValue(cover.Experiment, out var latest))
         {
-            return new CoverageReport(cover, GoalStatus.NotRun, null, null, 0, null, null, null);
+            latest = (await CompletedRunsAsync(cover.Experiment, cancellationToken)).FirstOrDefault();
+            latestRuns[cover.Experiment] = latest;
         }
 
-        return await MeasureAsync(completed[0], cover, target, baselines, cancellationToken);
+        return latest is null
+            ? new CoverageReport(cover, GoalStatus.NotRun, null, null, 0, null, null, null)
+            : await MeasureAsync(latest, cover, target, baselines, cancellationToken);
     }
 
     /// <summary>

@@ -1,9 +1,8 @@
 using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
-using System.Text.Json.Nodes;
+using EvalLoop.Core.Workspace;
 using Microsoft.SemanticKernel;
-using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace EvalLoop.Core.Prompts;
@@ -67,7 +66,7 @@ public sealed class PromptFunction
             throw new FormatException("a prompt function file must be a YAML mapping");
         }
 
-        return new PromptFunction(PromptTemplateConfig.FromJson(ToJson(root)!.ToJsonString()));
+        return new PromptFunction(PromptTemplateConfig.FromJson(YamlFile.ToJson(root)!.ToJsonString()));
     }
 
     /// <summary>Renders the template; a missing required variable throws <see cref="ArgumentException"/>.</summary>
@@ -98,16 +97,4 @@ public sealed class PromptFunction
             IConvertible c => c.ToDouble(CultureInfo.InvariantCulture),
             _ => null,
         } : null;
-
-    private static JsonNode? ToJson(YamlNode node) => node switch
-    {
-        YamlScalarNode { Style: ScalarStyle.Plain, Value: null or "" or "~" or "null" } => null,
-        YamlScalarNode { Style: ScalarStyle.Plain, Value: "true" or "false" } s => JsonValue.Create(s.Value == "true"),
-        YamlScalarNode { Style: ScalarStyle.Plain } s when long.TryParse(s.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var l) => JsonValue.Create(l),
-        YamlScalarNode { Style: ScalarStyle.Plain } s when double.TryParse(s.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) => JsonValue.Create(d),
-        YamlScalarNode s => JsonValue.Create(s.Value ?? string.Empty),
-        YamlSequenceNode sequence => new JsonArray(sequence.Children.Select(ToJson).ToArray()),
-        YamlMappingNode mapping => new JsonObject(mapping.Children.Select(kv => KeyValuePair.Create(((YamlScalarNode)kv.Key).Value ?? string.Empty, ToJson(kv.Value)))),
-        _ => null,
-    };
 }

@@ -43,7 +43,7 @@ public static class RunModes
     public static IReadOnlyList<string> Suggester { get; } = [SuggestAnalysis, VerifyBaseline, VerifyCandidate, SuggestRows];
 
     /// <summary>Whether a run of <paramref name="mode"/> is a user's run (one of <see cref="User"/>).</summary>
-    public static bool IsUserRun(string mode) => mode is Full or RerunFailed;
+    public static bool IsUserRun(string mode) => User.Contains(mode);
 
     /// <summary>Whether a run of <paramref name="mode"/> was made by EvalLoop itself rather than a user (any mode not in <see cref="User"/>).</summary>
     public static bool IsInternal(string mode) => !IsUserRun(mode);

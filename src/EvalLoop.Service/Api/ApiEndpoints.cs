@@ -47,14 +47,10 @@ public static class ApiEndpoints
 
             var summary = await services.Runs.SummarizeAsync(id, ct);
             var regression = RegressionDto.From(await services.Regressions.ListForRunAsync(id, ct));
-            if (run.Mode == RunModes.GoalDraft)
-            {
-                // The record a goal draft belongs to ran no experiment: no targets to meet.
-                return Results.Ok(new RunDetailDto(RunDto.From(run, regression), summary, false, [], $"/runs/{Uri.EscapeDataString(id)}/report", regression));
-            }
-
-            var evaluation = ExperimentEvaluation.Evaluate(ExperimentSnapshot.Of(run), summary);
-            return Results.Ok(new RunDetailDto(RunDto.From(run, regression), summary, evaluation.TargetsMet, evaluation.Scorers.Select(s => new TargetDto(s.Figures.Scorer, s.Figures.PassRate, s.Target, s.Met)).ToList(), $"/runs/{Uri.EscapeDataString(id)}/report", regression));
+            // The record a goal draft belongs to ran no experiment: no targets to meet.
+            var evaluation = run.Mode == RunModes.GoalDraft ? null : ExperimentEvaluation.Evaluate(ExperimentSnapshot.Of(run), summary);
+            IReadOnlyList<TargetDto> targets = evaluation?.Scorers.Select(s => new TargetDto(s.Figures.Scorer, s.Figures.PassRate, s.Target, s.Met)).ToList() ?? [];
+            return Results.Ok(new RunDetailDto(RunDto.From(run, regression), summary, evaluation?.TargetsMet ?? false, targets, $"/runs/{Uri.EscapeDataString(id)}/report", regression));
         }).WithName("GetRun").WithSummary("A run with its summary, targets, regression (null unless flagged) and the address of its HTML report.");
 
         api.MapGet("/regressions", async (string? experiment, int? limit, EvalLoopServices services, CancellationToken ct) =>

@@ -37,9 +37,9 @@ public static class InsightEndpoints
         }).WithName("GetGoal").WithSummary("A goal: each requirement's coverage, latest pass rate against its target, status, baseline when regressed, and the pass rate over recent runs.");
 
         api.MapGet("/runs/{id}/clusters", async (string id, EvalLoopServices services, CancellationToken ct) =>
-            await services.Runs.GetRunAsync(id, ct) is null
+            await services.Runs.GetRunAsync(id, ct) is not { } run
                 ? Results.NotFound(new { error = $"there is no run '{id}'" })
-                : Results.Ok(await RunClusters.ReadAsync(services, id, ct)))
+                : Results.Ok(await RunClusters.ReadAsync(services, run, ct)))
             .WithName("GetRunClusters").WithSummary("The run's failure clusters as the analyzer stored them, with representative cases; analyzed is false before an analysis.");
         return endpoints;
     }

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using EvalLoop.Core.Analysis;
+using EvalLoop.Core.Runs;
 using EvalLoop.Reporting.Runs;
 using EvalLoop.Service.Composition;
 
@@ -16,18 +17,18 @@ public sealed record RunClusters(string RunId, bool Analyzed, int? Failures, str
     public IReadOnlyList<FailureClusterView> Views { get; init; } = [];
 
     /// <summary>The run's clusters (empty and not analysed when the analyzer has not run on it).</summary>
-    public static async Task<RunClusters> ReadAsync(EvalLoopServices services, string runId, CancellationToken cancellationToken = default)
+    public static async Task<RunClusters> ReadAsync(EvalLoopServices services, RunRecord run, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(run);
+        var runId = run.Id;
         var analysis = await services.ClusterStore.GetAsync(runId, cancellationToken);
         if (analysis is null)
         {
             return new RunClusters(runId, false, null, null, null, []);
         }
 
-        var views = await services.Runs.GetRunAsync(runId, cancellationToken) is { } run
-            ? await FailureClusterView.ReadAsync(analysis, run, services.Runs, services.Datasets, cancellationToken)
-            : FailureClusterView.Join(analysis, m => new ClusterRepresentative(m.CaseId, m.Trial, null, null, null));
+        var views = await FailureClusterView.ReadAsync(analysis, run, services.Runs, services.Datasets, cancellationToken);
         var clusters = views.Select(v => new ClusterDto(
             v.Cluster.Id,
             v.Cluster.Index,

@@ -15,21 +15,11 @@ namespace EvalLoop.Service.Regressions;
 /// </summary>
 public sealed class RegressionDetector(EvalLoopServices services, EvalLoopServiceOptions options, TimeProvider timeProvider)
 {
-    /// <summary>How many of the experiment's latest runs are searched for a baseline.</summary>
-    public const int BaselineSearchDepth = RunBaseline.SearchDepth;
-
-    /// <summary>The baseline of <paramref name="run"/> (<see cref="RunBaseline"/>), or null when it has none (e.g. its first run on this data).</summary>
-    public Task<RunRecord?> FindBaselineAsync(RunRecord run, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(run);
-        return RunBaseline.FindAsync(services.Runs, services.Regressions, run, cancellationToken);
-    }
-
     /// <summary>Compares <paramref name="run"/> with its baseline and stores what regressed; empty when nothing did.</summary>
     public async Task<IReadOnlyList<RunRegression>> DetectAsync(RunRecord run, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(run);
-        if (run.Status != RunStatus.Completed || run.Mode != RunModes.Full || await FindBaselineAsync(run, cancellationToken) is not { } baseline)
+        if (run.Status != RunStatus.Completed || run.Mode != RunModes.Full || await RunBaseline.FindAsync(services.Runs, services.Regressions, run, cancellationToken) is not { } baseline)
         {
             return [];
         }

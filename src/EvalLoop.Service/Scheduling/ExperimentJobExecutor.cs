@@ -53,13 +53,7 @@ public sealed partial class ExperimentJobExecutor(
         {
             var run = await pipeline.RunAsync(experiment, runStarted, cancellationToken);
             context.Result = run.Id;
-            var outcome = run.Status switch
-            {
-                RunStatus.Completed => JobOutcome.Succeeded,
-                RunStatus.Interrupted when cancellationToken.IsCancellationRequested => JobOutcome.Cancelled,
-                _ => JobOutcome.Failed,
-            };
-            await RecordAsync(experiment, trigger, outcome, startedAt, run.Id, outcome == JobOutcome.Failed ? run.Error ?? $"the run ended {run.Status}" : null);
+            await RecordRunAsync(experiment, trigger, startedAt, run, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -73,6 +67,22 @@ public sealed partial class ExperimentJobExecutor(
             await RecordAsync(experiment, trigger, JobOutcome.Failed, startedAt, runStarted.RunId, ex.Message);
             throw new JobExecutionException(ex);
         }
+    }
+
+    /// <summary>
+    /// Records the execution that ended with <paramref name="run"/> and returns its outcome: succeeded when the run
+    /// completed, cancelled when it was interrupted because the host is stopping, else failed with the run's error.
+    /// </summary>
+    internal async Task<string> RecordRunAsync(string experiment, string trigger, DateTimeOffset started, RunRecord run, CancellationToken cancellationToken)
+    {
+        var outcome = run.Status switch
+        {
+            RunStatus.Completed => JobOutcome.Succeeded,
+            RunStatus.Interrupted when cancellationToken.IsCancellationRequested => JobOutcome.Cancelled,
+            _ => JobOutcome.Failed,
+        };
+        await RecordAsync(experiment, trigger, outcome, started, run.Id, outcome == JobOutcome.Failed ? run.Error ?? $"the run ended {run.Status}" : null);
+        return outcome;
     }
 
     /// <summary>Records a finished execution; a failure to record is logged, never thrown (the job's outcome stands).</summary>

@@ -25,8 +25,6 @@ public sealed partial class ExperimentRunGate
         return gate.Wait(0) ? new Lease(gate) : null;
     }
 
-    /// <summary>Whether a run of <paramref name="experiment"/> is in progress.</summary>
-    public bool IsRunning(string experiment) => _gates.TryGetValue(experiment, out var gate) && gate.CurrentCount == 0;
 
     private SemaphoreSlim Gate(string experiment)
     {

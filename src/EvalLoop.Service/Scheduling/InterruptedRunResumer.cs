@@ -73,14 +73,7 @@ public sealed partial class InterruptedRunResumer(
             try
             {
                 var resumed = await pipeline.ResumeAsync(run.Id, cancellationToken);
-                var outcome = resumed.Status switch
-                {
-                    RunStatus.Completed => JobOutcome.Succeeded,
-                    RunStatus.Interrupted when cancellationToken.IsCancellationRequested => JobOutcome.Cancelled,
-                    _ => JobOutcome.Failed,
-                };
-                await executor.RecordAsync(experiment, JobTriggers.Resume, outcome, started, run.Id, outcome == JobOutcome.Failed ? resumed.Error ?? $"the run ended {resumed.Status}" : null);
-                if (outcome == JobOutcome.Cancelled)
+                if (await executor.RecordRunAsync(experiment, JobTriggers.Resume, started, resumed, cancellationToken) == JobOutcome.Cancelled)
                 {
                     return;
                 }

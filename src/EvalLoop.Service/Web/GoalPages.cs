@@ -91,7 +91,7 @@ public static class GoalPages
                 var c = r.Coverage[i];
                 var lead = i == 0 ? $"<td rowspan=\"{E(r.Coverage.Count, "D")}\">{requirement}</td>" : string.Empty;
                 var latest = c.PassRate is { } rate
-                    ? $"{E(rate, "P1")} of {E(c.Cases, "D")} in {RunLink(c.LatestRun)}"
+                    ? $"{E(rate, "P1")} of {E(c.Cases, "D")} in {RunLinkOrDash(c.LatestRun)}"
                     : c.Problem is null ? "<span class=\"muted\">not run yet</span>" : $"<span class=\"error\">{E(c.Problem)}</span>";
                 var baseline = c.BaselineRun is null ? string.Empty : $"{RunLink(c.BaselineRun)} ({E(c.BaselinePassRate, "P1")}) <a href=\"/compare?a={E(Uri.EscapeDataString(c.BaselineRun))}&amp;b={E(Uri.EscapeDataString(c.LatestRun ?? string.Empty))}\">compare</a>";
                 page.Raw($"<tr data-requirement=\"{E(r.Id)}\">{lead}<td>{E(c.Experiment)} · {E(c.Scorer)} · {E(SliceText(c.Slice))}</td><td>{target}</td><td>{latest}</td><td>{Status(c.Status)}</td><td>{baseline}</td></tr>");
@@ -171,8 +171,7 @@ public static class GoalPages
     private static string SliceText(IReadOnlyDictionary<string, string>? slice) =>
         slice is { Count: > 0 } s ? string.Join(", ", s.Select(kv => $"{kv.Key}={kv.Value}")) : "all cases";
 
-    private static string RunLink(string? runId) =>
-        runId is null ? "—" : $"<a href=\"/runs/{E(Uri.EscapeDataString(runId))}\">{E(runId)}</a>";
+    private static string RunLinkOrDash(string? runId) => runId is null ? "—" : RunLink(runId);
 
     private static string ExperimentLinks(IReadOnlyList<string> experiments) =>
         experiments.Count == 0 ? "none" : string.Join(", ", experiments.Select(e => $"<a href=\"/runs?experiment={E(Uri.EscapeDataString(e))}\">{E(e)}</a>"));

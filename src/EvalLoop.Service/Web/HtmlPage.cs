@@ -19,6 +19,9 @@ public sealed class HtmlPage(HttpContext context, IAntiforgery antiforgery, stri
     /// <summary>HTML-encodes <paramref name="text"/>.</summary>
     public static string E(string? text) => HtmlEncoder.Default.Encode(text ?? string.Empty);
 
+    /// <summary>A link to a run's page, its id as the text.</summary>
+    public static string RunLink(string runId) => $"<a href=\"/runs/{E(Uri.EscapeDataString(runId))}\">{E(runId)}</a>";
+
     /// <summary>HTML-encodes an invariant-culture rendering of <paramref name="value"/>.</summary>
     public static string E(IFormattable? value, string? format = null) => E(value?.ToString(format, CultureInfo.InvariantCulture));
 

@@ -31,8 +31,8 @@ public static class RunPages
             }
 
             var page = new HtmlPage(http, af, "Failure clusters of " + run.Id);
-            page.Raw($"<p><a href=\"/runs/{E(Uri.EscapeDataString(run.Id))}\">{E(run.Id)}</a> · {E(run.ExperimentName)}</p>");
-            WriteClusters(page, await RunClusters.ReadAsync(services, run.Id, http.RequestAborted));
+            page.Raw($"<p>{RunLink(run.Id)} · {E(run.ExperimentName)}</p>");
+            WriteClusters(page, await RunClusters.ReadAsync(services, run, http.RequestAborted));
             return page.ToResult();
         });
 

@@ -126,7 +126,7 @@ public static class SuggestionPages
     }
 
     /// <summary>Where a rejection without a reason leads.</summary>
-    public static IResult ReasonMissing(string id) => Results.Redirect($"/suggestions/{Uri.EscapeDataString(id)}?error=reason");
+    private static IResult ReasonMissing(string id) => Results.Redirect($"/suggestions/{Uri.EscapeDataString(id)}?error=reason");
 
     /// <summary>
     /// What the approval set going: per experiment it re-runs, a run still queued in the scheduler, the runs started since
@@ -359,5 +359,4 @@ public static class SuggestionPages
 
     private static string PassFail(bool passed) => passed ? "<span class=\"met\">pass</span>" : "<span class=\"missed\">fail</span>";
 
-    private static string RunLink(string runId) => $"<a href=\"/runs/{E(Uri.EscapeDataString(runId))}\">{E(runId)}</a>";
 }

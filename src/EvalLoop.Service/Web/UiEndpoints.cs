@@ -34,7 +34,7 @@ public static class UiEndpoints
             foreach (var e in await ExperimentStatus.ListAsync(services, schedules, http.RequestAborted))
             {
                 var scores = string.Join("<br>", e.Scores.Select(s => $"{E(s.Scorer)}: {E(s.PassRate, "P1")}{(s.Target is { } t ? " / " + E(t, "P0") : string.Empty)}"));
-                var run = e.LatestRunId is null ? "—" : $"<a href=\"/runs/{E(Uri.EscapeDataString(e.LatestRunId))}\">{E(e.LatestRunId)}</a>";
+                var run = e.LatestRunId is null ? "—" : RunLink(e.LatestRunId);
                 page.Raw($"<tr><td>{E(e.Name)}</td><td>{GoalCell(e.Goal)}</td><td class=\"{(e.Status == "met" ? "met" : "missed")}\">{E(e.Status)}</td><td>{scores}</td><td>{run}</td><td>{E(e.Schedule ?? "on demand")}</td></tr>");
             }
 
@@ -82,7 +82,7 @@ public static class UiEndpoints
             if (RegressionDto.From(await services.Regressions.ListForRunAsync(run.Id, http.RequestAborted)) is { } regression)
             {
                 var drops = string.Join("; ", regression.Scorers.Select(d => $"{E(d.Scorer)}: {E(d.BaselinePassRate, "P1")} → {E(d.PassRate, "P1")} (p = {E(d.PValue, "G3")})"));
-                page.Raw($"<p class=\"error\"><strong>Regression</strong> against baseline <a href=\"/runs/{E(Uri.EscapeDataString(regression.BaselineRunId))}\">{E(regression.BaselineRunId)}</a>: {drops}</p>");
+                page.Raw($"<p class=\"error\"><strong>Regression</strong> against baseline {RunLink(regression.BaselineRunId)}: {drops}</p>");
             }
 
             page.Raw("<table><tr><th>Scorer</th><th>Mean</th><th>Pass rate</th></tr>");
@@ -129,7 +129,7 @@ public static class UiEndpoints
             }
 
             var outcome = await decisions.ApproveAsync(id, Field(form, "by") ?? DefaultDecider, Field(form, "reason"), Field(form, "rerun") == "true", http.RequestAborted);
-            return AfterDecision(http, af, id, outcome);
+            return SuggestionPages.AfterDecision(http, af, id, outcome);
         }).DisableAntiforgery();
 
         ui.MapPost("/suggestions/{id}/reject", async (string id, HttpContext http, IAntiforgery af, SuggestionDecisions decisions) =>
@@ -139,7 +139,7 @@ public static class UiEndpoints
                 return Forbidden(http, af);
             }
 
-            return AfterDecision(http, af, id, await decisions.RejectAsync(id, Field(form, "by") ?? DefaultDecider, Field(form, "reason"), http.RequestAborted));
+            return SuggestionPages.AfterDecision(http, af, id, await decisions.RejectAsync(id, Field(form, "by") ?? DefaultDecider, Field(form, "reason"), http.RequestAborted));
         }).DisableAntiforgery();
 
         ui.MapGet("/schedules", async (HttpContext http, IAntiforgery af, ExperimentSchedules schedules, EvalLoopServices services) =>
@@ -152,7 +152,7 @@ public static class UiEndpoints
                 var path = "/schedules/" + Uri.EscapeDataString(s.Experiment);
                 var history = string.Join("<br>", (await services.JobHistory.ListAsync(s.Experiment, 5, http.RequestAborted)).Select(h =>
                     $"<span class=\"{(h.Outcome == "succeeded" ? "met" : "missed")}\">{E(h.Outcome)}</span> {E(h.StartedAt, "u")} ({E(h.Trigger)})"
-                    + (h.RunId is null ? string.Empty : $" <a href=\"/runs/{E(Uri.EscapeDataString(h.RunId))}\">{E(h.RunId)}</a>")
+                    + (h.RunId is null ? string.Empty : $" {RunLink(h.RunId)}")
                     + (h.Error is null ? string.Empty : $" <span class=\"error\">{E(h.Error)}</span>")));
                 page.Raw($"<tr><td>{E(s.Experiment)}</td><td>{E(s.Cron ?? "on demand")}</td><td>{E(s.State)}</td><td>{E(s.OnOverlap)}</td><td>{E(s.NextFireTime, "u")}</td><td>{E(s.PreviousFireTime, "u")}</td><td>{(history.Length == 0 ? "—" : history)}</td><td>");
                 page.Form(path + "/trigger", "Run now");
@@ -219,7 +219,6 @@ public static class UiEndpoints
     private static string GoalCell(string? goal) =>
         Core.Goals.GoalReference.GoalName(goal) is { } name ? $"<a href=\"/goals/{E(Uri.EscapeDataString(name))}\">{E(name)}</a>" : E(goal);
 
-    private static IResult AfterDecision(HttpContext http, IAntiforgery af, string id, DecisionOutcome outcome) => SuggestionPages.AfterDecision(http, af, id, outcome);
 
     private static async Task<IFormCollection?> ReadValidFormAsync(HttpContext http, IAntiforgery antiforgery)
     {

@@ -103,24 +103,22 @@ public sealed class SuggestionApprover(
         try
         {
             // Not cancellable: the files are written, and a decision abandoned now would leave them changed but pending.
-            var decided = await suggestions.DecideAsync(id, approve: true, by, reason, edits[0].ResultingVersion ?? edits[0].NewVersion, _time, CancellationToken.None);
+            var decided = await suggestions.DecideAsync(id, approve: true, by, reason, edits[0].NewVersion, _time, CancellationToken.None);
             return new ApprovalResult(decided, applied[0].Change, applied[0].Edit.RelativePath)
             {
                 Files = applied.Select(a => new ApprovedFile(a.Edit.RelativePath, a.Change)).ToList(),
             };
         }
-        catch (Exception ex) when (ex is SuggestionConcurrencyException or SuggestionAlreadyDecidedException)
-        {
-            // Someone decided the suggestion between our write and our decision (a concurrent rejection): put the files
-            // back as they were, as recorded versions too, so no file carries a change nobody approved.
-            throw await UndoAsync(applied, id, "the approval lost a race with another decision", ex);
-        }
         catch (Exception ex)
         {
-            // The decision could not be stored (e.g. a database error): the files go back too, so that a pending
-            // suggestion never has its change on disk. Not a refusal: this is thrown as an InvalidOperationException
-            // (a server error to the service's API), whatever the cause.
-            throw await UndoAsync(applied, id, "the decision could not be recorded", ex);
+            // Someone decided the suggestion between our write and our decision (a concurrent rejection), or the decision
+            // could not be stored (e.g. a database error): either way the files go back as they were, as recorded versions
+            // too, so a file never carries a change nobody approved. UndoAsync keeps the kind of a refusal; anything else
+            // is thrown as an InvalidOperationException (a server error to the service's API).
+            var why = ex is SuggestionConcurrencyException or SuggestionAlreadyDecidedException
+                ? "the approval lost a race with another decision"
+                : "the decision could not be recorded";
+            throw await UndoAsync(applied, id, why, ex);
         }
     }
 
@@ -223,9 +221,6 @@ public sealed class SuggestionApprover(
     {
         /// <summary>False when the approval creates the file.</summary>
         public bool BaseExisted { get; init; } = true;
-
-        /// <summary>The version the suggestion records as created, when it is not <see cref="NewVersion"/>.</summary>
-        public string? ResultingVersion { get; init; }
 
         public FileVersion Version(string content, string? contentVersion, string? suggestionId, string by, DateTimeOffset at, string note) => new()
         {
@@ -440,7 +435,7 @@ public sealed class SuggestionApprover(
         }
 
         // The goal file first: it is the version the suggestion records (its content hash), and the first file shown.
-        return [goal with { ResultingVersion = goal.NewVersion }, .. edits.Where(e => e != goal)];
+        return [goal, .. edits.Where(e => e != goal)];
     }
 
     /// <summary>How a goal draft's file is kept in the version history: its kind, and the name its versions go under.</summary>
